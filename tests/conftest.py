@@ -1,0 +1,37 @@
+"""Shared fixtures. Services a test needs (PostgreSQL, Redis, Chromium) skip on a laptop without them and
+fail in CI (CI set), where a skip would hide a part of the system that was never tested."""
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+
+from tests import factories
+
+
+def require_service(name: str, available: bool, why: str = "") -> None:
+    if available:
+        return
+    message = f"{name} is not available{': ' + why if why else ''}"
+    if os.environ.get("CI"):
+        pytest.fail(f"{message} (required in CI)")
+    pytest.skip(message)
+
+
+@pytest.fixture
+def require_postgres():
+    require_service("PostgreSQL", connection.vendor == "postgresql", f"the test database is {connection.vendor}")
+
+
+@pytest.fixture
+def editor(db):
+    user = factories.UserFactory(username="editor", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
