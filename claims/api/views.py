@@ -1,0 +1,137 @@
+"""The API of claims, speakers and verdicts. Writes go through claims.services; reads through claims.selectors."""
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from claims import selectors, services
+from claims.models import Claim
+from factcheck.pagination import CappedCursorPagination
+from factcheck.permissions import IsEditor, IsEditorOrReadOnly, is_editor
+
+from .serializers import (
+    CheckResponseSerializer,
+    ClaimSerializer,
+    ClaimWriteSerializer,
+    CorrectSerializer,
+    PublishSerializer,
+    SpeakerSerializer,
+    SpeakerWriteSerializer,
+    VerdictSerializer,
+)
+
+
+class _EditorAware:
+    @property
+    def editor(self) -> bool:
+        return is_editor(self.request.user)
+
+    def get_serializer_context(self):
+        return super().get_serializer_context() | {"editor": self.editor}
+
+
+class SpeakerViewSet(_EditorAware, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = SpeakerSerializer
+    permission_classes = [IsEditorOrReadOnly]
+    pagination_class = CappedCursorPagination
+
+    def get_queryset(self):
+        return selectors.speaker_list(editor=self.editor)
+
+    @extend_schema(request=SpeakerWriteSerializer, responses={201: SpeakerSerializer})
+    def create(self, request):
+        incoming = SpeakerWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        speaker = services.speaker_create(**incoming.validated_data)
+        return Response(SpeakerSerializer(speaker).data, status=status.HTTP_201_CREATED)
+
+
+class VerdictViewSet(_EditorAware, viewsets.ReadOnlyModelViewSet):
+    serializer_class = VerdictSerializer
+    pagination_class = CappedCursorPagination
+
+    def get_queryset(self):
+        return selectors.verdict_list(editor=self.editor)
+
+
+def _claim_arguments(data: dict) -> dict:
+    """Map the validated API shape onto the service's keyword arguments."""
+    args = dict(data)
+    args.pop("version", None)
+    if "appearances" in args:
+        args["appearances"] = [services.AppearanceInput(**item) for item in args["appearances"]]
+    return args
+
+
+class ClaimViewSet(
+    _EditorAware,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = ClaimSerializer
+    permission_classes = [IsEditorOrReadOnly]
+    pagination_class = CappedCursorPagination
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.claim_queryset(editor=self.editor)
+
+    def _read(self, pk: int, http_status=status.HTTP_200_OK) -> Response:
+        claim = selectors.claim_get(pk=pk, editor=self.editor)
+        return Response(self.get_serializer(claim).data, status=http_status)
+
+    def _claim_for_write(self, pk) -> Claim:
+        claim = Claim.objects.filter(pk=pk).first()
+        if claim is None:
+            raise Http404
+        return claim
+
+    @extend_schema(request=ClaimWriteSerializer, responses={201: ClaimSerializer})
+    def create(self, request):
+        incoming = ClaimWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        claim = services.claim_create(**_claim_arguments(incoming.validated_data), user=request.user)
+        return self._read(claim.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ClaimWriteSerializer, responses={200: ClaimSerializer})
+    def partial_update(self, request, pk=None):
+        self._claim_for_write(pk)
+        incoming = ClaimWriteSerializer(data=request.data, partial=True)
+        incoming.is_valid(raise_exception=True)
+        claim = services.claim_update(
+            claim_id=int(pk),
+            expected_version=incoming.validated_data["version"],
+            user=request.user,
+            **_claim_arguments(incoming.validated_data),
+        )
+        return self._read(claim.pk)
+
+    @extend_schema(request=None, responses={200: CheckResponseSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[IsEditor])
+    def check(self, request, pk=None):
+        result = services.claim_check(claim=self._claim_for_write(pk))
+        return Response(
+            CheckResponseSerializer(
+                {"check_run": result.check_run, "computed_verdict": result.computed_verdict},
+                context=self.get_serializer_context(),
+            ).data
+        )
+
+    @extend_schema(request=PublishSerializer, responses={200: ClaimSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[IsEditor])
+    def publish(self, request, pk=None):
+        incoming = PublishSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        services.verdict_publish(claim=self._claim_for_write(pk), user=request.user, **incoming.validated_data)
+        return self._read(pk)
+
+    @extend_schema(request=CorrectSerializer, responses={200: ClaimSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[IsEditor])
+    def correct(self, request, pk=None):
+        incoming = CorrectSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        services.verdict_correct(claim=self._claim_for_write(pk), user=request.user, **incoming.validated_data)
+        return self._read(pk)

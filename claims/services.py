@@ -1,0 +1,513 @@
+"""Every write to speakers, claims, verdicts and check runs.
+
+Views, admin actions, commands and tasks call these; none of them writes a claim or a verdict by itself.
+"""
+
+import datetime
+import logging
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from factcheck.exceptions import ApplicationError, ConflictError
+from sources.models import Observation, ReferenceSeries, Source
+
+from . import verdicts as engine
+from .models import (
+    RATING_VALUES,
+    Appearance,
+    AttributionKind,
+    CheckOutcome,
+    CheckRun,
+    CheckState,
+    Claim,
+    ClaimKind,
+    ClaimStatus,
+    MadeBy,
+    Qualifier,
+    Rating,
+    Speaker,
+    Topic,
+    Verdict,
+    VerdictPolicy,
+)
+
+logger = logging.getLogger(__name__)
+
+QUANTITY_FIELDS = ("value", "unit", "counted_noun", "qualifier", "kind", "as_of", "baseline_date", "due_date")
+# Six decimal places is what the database keeps; the engine's own arithmetic is exact and is rounded only here.
+STORED_PLACES = Decimal("0.000001")
+
+
+# --- speakers -------------------------------------------------------------------------------------------------
+
+
+def speaker_create(*, name: str, kind: str = Speaker.Kind.PERSON, role: str = "", organization: str = "", same_as: str = "") -> Speaker:
+    return Speaker.objects.create(name=name, kind=kind, role=role, organization=organization, same_as=same_as)
+
+
+# --- claims ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AppearanceInput:
+    source: Source
+    excerpt: str = ""
+
+
+def _quantity_errors(q: dict) -> dict[str, list[str]]:
+    """The quantity invariants, checked before writing so the caller gets a 400 that names the field.
+
+    The database enforces the same rules (claims/models.py); this only makes the refusal readable.
+    """
+    errors: dict[str, list[str]] = {}
+    kind, unit, value = q.get("kind"), q.get("unit"), q.get("value")
+    if value is not None and not value.is_finite():
+        errors["value"] = ["must be a finite number"]
+    elif value is not None and value < 0 and kind != ClaimKind.CHANGE:
+        errors["value"] = ["must not be negative except for a change"]
+    if kind == ClaimKind.CHANGE:
+        if unit != "percent":
+            errors["unit"] = ["a change is expressed in percent"]
+        if not q.get("baseline_date"):
+            errors["baseline_date"] = ["a change needs the date it is measured from"]
+    if kind == ClaimKind.FORECAST and not q.get("due_date"):
+        errors["due_date"] = ["a forecast needs a due date"]
+    if not q.get("as_of"):
+        errors["as_of"] = ["a figure needs the date it describes: give as_of or stated_on"]
+    return errors
+
+
+def _normalised_quantity(quantity: dict | None, stated_on: datetime.date | None) -> dict:
+    if quantity is None:
+        return {field: None for field in QUANTITY_FIELDS} | {"counted_noun": ""}
+    q = {
+        "value": quantity["value"],
+        "unit": quantity["unit"],
+        "counted_noun": quantity.get("counted_noun") or "",
+        "qualifier": quantity.get("qualifier") or Qualifier.EXACT,
+        "kind": quantity.get("kind") or ClaimKind.LEVEL,
+        "as_of": quantity.get("as_of") or stated_on,
+        "baseline_date": quantity.get("baseline_date"),
+        "due_date": quantity.get("due_date"),
+    }
+    errors = _quantity_errors(q)
+    if errors:
+        raise ApplicationError(
+            "The quantity is invalid: " + "; ".join(f"{k}: {v[0]}" for k, v in errors.items()),
+            code="invalid_quantity",
+            fields={"quantity": errors},
+        )
+    return q
+
+
+def _topics(slugs: list[str]) -> list[Topic]:
+    return [Topic.objects.get_or_create(slug=slug)[0] for slug in dict.fromkeys(slugs)]
+
+
+def _replace_appearances(claim: Claim, appearances: list[AppearanceInput]) -> None:
+    claim.appearances.all().delete()
+    seen = set()
+    for position, item in enumerate(appearances):
+        if item.source.pk in seen:
+            raise ApplicationError(
+                "A source appears twice in the appearances.", code="duplicate_appearance", fields={"appearances": ["duplicate source"]}
+            )
+        seen.add(item.source.pk)
+        Appearance.objects.create(claim=claim, source=item.source, excerpt=item.excerpt, is_first=position == 0)
+
+
+@transaction.atomic
+def claim_create(
+    *,
+    text: str,
+    speaker: Speaker | None = None,
+    attribution_kind: str | None = None,
+    stated_on: datetime.date | None = None,
+    topics: list[str] | None = None,
+    appearances: list[AppearanceInput] | None = None,
+    series: ReferenceSeries | None = None,
+    quantity: dict | None = None,
+    notes: str = "",
+    user=None,
+) -> Claim:
+    """Create a draft claim. The first appearance is the first in `appearances`; its date is the default `stated_on`."""
+    appearances = appearances or []
+    if stated_on is None and appearances:
+        stated_on = appearances[0].source.published_on
+    if attribution_kind is None:
+        attribution_kind = AttributionKind.PARAPHRASE if speaker else AttributionKind.OWN
+    q = _normalised_quantity(quantity, stated_on)
+    claim = Claim(
+        text=text,
+        speaker=speaker,
+        attribution_kind=attribution_kind,
+        stated_on=stated_on,
+        series=series,
+        status=ClaimStatus.DRAFT,
+        notes=notes,
+        created_by=user,
+        **q,
+    )
+    claim._history_user = user
+    claim.save()
+    claim.topics.set(_topics(topics or []))
+    _replace_appearances(claim, appearances)
+    logger.info("claim.created", extra={"claim_id": claim.pk})
+    return claim
+
+
+_UNSET = object()
+
+
+@transaction.atomic
+def claim_update(
+    *,
+    claim_id: int,
+    expected_version: int,
+    user=None,
+    text=_UNSET,
+    speaker=_UNSET,
+    attribution_kind=_UNSET,
+    stated_on=_UNSET,
+    topics=_UNSET,
+    appearances=_UNSET,
+    series=_UNSET,
+    quantity=_UNSET,
+    notes=_UNSET,
+    status=_UNSET,
+) -> Claim:
+    """Edit a claim under optimistic locking: `expected_version` must be the version the caller read.
+
+    `quantity` and `appearances`, when given, replace the old ones whole. A published claim may be edited: its
+    published verdict stays, and the new version is checked like any other.
+    """
+    claim = Claim.objects.select_for_update().filter(pk=claim_id).first()
+    if claim is None:
+        raise ApplicationError("No such claim.", code="not_found", status_code=404)
+    if claim.version != expected_version:
+        raise ConflictError(
+            f"The claim was changed since version {expected_version}; it is now at version {claim.version}.",
+            code="stale_version",
+            fields={"version": [f"current version is {claim.version}"]},
+        )
+    for name, value in (
+        ("text", text),
+        ("speaker", speaker),
+        ("attribution_kind", attribution_kind),
+        ("stated_on", stated_on),
+        ("series", series),
+        ("notes", notes),
+        ("status", status),
+    ):
+        if value is not _UNSET:
+            setattr(claim, name, value)
+    if quantity is not _UNSET:
+        for field, value in _normalised_quantity(quantity, claim.stated_on).items():
+            setattr(claim, field, value)
+    elif claim.value is not None and claim.as_of is None:
+        claim.as_of = claim.stated_on
+    if status is not _UNSET and status == ClaimStatus.PUBLISHED and claim.published_verdict_id is None:
+        raise ConflictError("A claim is published by publishing a verdict.", code="no_published_verdict")
+    claim.version = claim.version + 1
+    claim._history_user = user
+    claim.save()
+    if topics is not _UNSET:
+        claim.topics.set(_topics(topics))
+    if appearances is not _UNSET:
+        _replace_appearances(claim, appearances)
+    logger.info("claim.updated", extra={"claim_id": claim.pk, "version": claim.version})
+    return claim
+
+
+# --- policy ---------------------------------------------------------------------------------------------------
+
+
+def policy_active() -> tuple[VerdictPolicy, engine.Policy]:
+    row = VerdictPolicy.objects.filter(is_active=True).first()
+    if row is None:
+        raise ApplicationError("No verdict policy is active.", code="no_active_policy", status_code=409)
+    return row, engine.Policy.from_dict(row.parameters)
+
+
+@transaction.atomic
+def policy_activate(*, version: int) -> VerdictPolicy:
+    """Make a policy version the one checks use. Claims are re-checked under it explicitly (check_claims --all)."""
+    row = VerdictPolicy.objects.select_for_update().filter(version=version).first()
+    if row is None:
+        raise ApplicationError(f"No policy version {version}.", code="not_found", status_code=404)
+    engine.Policy.from_dict(row.parameters)  # refuse a policy the engine cannot read before it goes live
+    VerdictPolicy.objects.filter(is_active=True).exclude(pk=row.pk).update(is_active=False)
+    if not row.is_active:
+        row.is_active = True
+        row.save(update_fields=["is_active"])
+    return row
+
+
+@transaction.atomic
+def policy_create(*, parameters: dict, note: str = "", activate: bool = False) -> VerdictPolicy:
+    """Add a policy version. Its `version` comes from the parameters; versions are never edited once checks use them."""
+    try:
+        policy = engine.Policy.from_dict(parameters)
+    except ValueError as exc:
+        raise ApplicationError(f"Invalid policy: {exc}", code="invalid_policy") from exc
+    if VerdictPolicy.objects.filter(version=policy.version).exists():
+        raise ConflictError(f"Policy version {policy.version} exists already.", code="policy_exists")
+    row = VerdictPolicy.objects.create(version=policy.version, parameters=policy.to_dict(), note=note)
+    if activate:
+        row = policy_activate(version=row.version)
+    return row
+
+
+# --- checking -------------------------------------------------------------------------------------------------
+
+
+def _observation_data(obs: Observation) -> engine.ObservationData:
+    return engine.ObservationData(
+        id=obs.pk, period_start=obs.period_start, period_end=obs.period_end, value=obs.value, vintage=obs.vintage
+    )
+
+
+def _series_data(series: ReferenceSeries | None) -> engine.SeriesData | None:
+    if series is None:
+        return None
+    observations = tuple(_observation_data(o) for o in series.observations.order_by("id"))
+    name = f"{series.name} (illustrative demo data)" if series.illustrative else series.name
+    return engine.SeriesData(name=name, unit=series.unit, counted_noun=series.counted_noun, observations=observations)
+
+
+def _claim_data(claim: Claim) -> engine.ClaimData:
+    return engine.ClaimData(
+        value=claim.value,
+        unit=claim.unit,
+        qualifier=claim.qualifier,
+        kind=claim.kind,
+        as_of=claim.as_of,
+        baseline_date=claim.baseline_date,
+        due_date=claim.due_date,
+        counted_noun=claim.counted_noun,
+    )
+
+
+def _stored(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(STORED_PLACES)
+
+
+def _same_result(verdict: Verdict | None, result: engine.VerdictResult) -> bool:
+    """The engine writes a new verdict only when what it would say differs from what it said last."""
+    if verdict is None:
+        return False
+    return (
+        verdict.rating == result.rating
+        and verdict.claimed_value == _stored(result.claimed_value)
+        and verdict.reference_value == _stored(result.reference_value)
+        and verdict.observation_id == (result.observation.id if result.observation else None)
+        and verdict.baseline_observation_id == (result.baseline_observation.id if result.baseline_observation else None)
+        and verdict.policy_version == result.policy_version
+    )
+
+
+def _outcome(result: engine.VerdictResult | None, changed: bool) -> str:
+    if result is None or result.rating == Rating.UNVERIFIABLE:
+        return CheckOutcome.UNVERIFIABLE
+    if result.rating == Rating.PENDING:
+        return CheckOutcome.PENDING
+    return CheckOutcome.CHANGED if changed else CheckOutcome.UNCHANGED
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    check_run: CheckRun
+    computed_verdict: Verdict | None
+    created: bool  # False when the same check (same key) had already been done
+
+
+def claim_check(*, claim: Claim, now: datetime.datetime | None = None) -> CheckResult:
+    """Check a claim against the current state of its series under the active policy.
+
+    Keyed by (claim, claim version, series data version, policy version): the same check twice writes one
+    CheckRun and only moves `last_checked_at`; a finished run is never redone, a failed one is redone in place.
+    Writes a new engine verdict only when the result changed, and never publishes.
+    """
+    now = now or timezone.now()
+    started = time.monotonic()
+    try:
+        with transaction.atomic():
+            # The row lock serialises checks of one claim; the engine is pure and fast, so holding it is cheap.
+            locked = Claim.objects.select_for_update().select_related("series").get(pk=claim.pk)
+            policy_row, policy = policy_active()
+            data_version = locked.series.data_version() if locked.series else 0
+            run, created = CheckRun.objects.get_or_create(
+                claim=locked,
+                claim_version=locked.version,
+                data_version=data_version,
+                policy_version=policy_row.version,
+                defaults={"state": CheckState.RUNNING, "started_at": now},
+            )
+            if not created and run.state == CheckState.DONE:
+                Claim.objects.filter(pk=locked.pk).update(last_checked_at=now)
+                return CheckResult(run, locked.computed_verdict, created=False)
+            if not created:  # failed, or left running by a worker that died: redo it in place
+                run.attempts = F("attempts") + 1
+                run.state, run.outcome, run.error, run.started_at = CheckState.RUNNING, "", "", now
+
+            verdict = locked.computed_verdict
+            changed = False
+            result = None
+            if locked.value is not None:
+                result = engine.evaluate(_claim_data(locked), _series_data(locked.series), policy)
+                if not _same_result(verdict, result):
+                    verdict = _verdict_from_result(locked, result, run, now)
+                    changed = True
+            run.state = CheckState.DONE
+            run.outcome = _outcome(result, changed)
+            run.finished_at = timezone.now()
+            run.duration_ms = int((time.monotonic() - started) * 1000)
+            run.save()
+            run.refresh_from_db(fields=["attempts"])
+            Claim.objects.filter(pk=locked.pk).update(
+                last_checked_at=now, computed_verdict=verdict.pk if verdict else None
+            )
+            logger.info("claim.check.finished", extra={"claim_id": locked.pk, "outcome": run.outcome})
+            return CheckResult(run, verdict, created=True)
+    except Exception as exc:
+        logger.exception("claim.check.failed", extra={"claim_id": claim.pk})
+        _record_failure(claim, now, started, exc)
+        raise
+
+
+def _record_failure(claim: Claim, now: datetime.datetime, started: float, exc: Exception) -> None:
+    """Keep the failure on the CheckRun so it is visible and the next attempt redoes it in place."""
+    try:
+        with transaction.atomic():
+            locked = Claim.objects.select_related("series").filter(pk=claim.pk).first()
+            row = VerdictPolicy.objects.filter(is_active=True).first()
+            if locked is None or row is None:
+                return
+            CheckRun.objects.update_or_create(
+                claim=locked,
+                claim_version=locked.version,
+                data_version=locked.series.data_version() if locked.series else 0,
+                policy_version=row.version,
+                defaults={
+                    "state": CheckState.FAILED,
+                    "outcome": CheckOutcome.ERROR,
+                    "error": f"{type(exc).__name__}: {exc}"[:2000],
+                    "finished_at": timezone.now(),
+                    "duration_ms": int((time.monotonic() - started) * 1000),
+                },
+            )
+    except Exception:  # the original error matters more than a failure to record it
+        logger.exception("claim.check.failure_not_recorded", extra={"claim_id": claim.pk})
+
+
+def _verdict_from_result(claim: Claim, result: engine.VerdictResult, run: CheckRun, now: datetime.datetime) -> Verdict:
+    return Verdict.objects.create(
+        claim=claim,
+        rating=result.rating,
+        rating_value=result.rating_value,
+        made_by=MadeBy.ENGINE,
+        claimed_value=_stored(result.claimed_value),
+        reference_value=_stored(result.reference_value),
+        deviation=_stored(result.deviation),
+        deviation_unit=result.deviation_unit,
+        rule=result.rule,
+        reason=result.reason,
+        observation_id=result.observation.id if result.observation else None,
+        baseline_observation_id=result.baseline_observation.id if result.baseline_observation else None,
+        policy_version=result.policy_version,
+        explanation=result.explanation,
+        check_run=run,
+        created_at=now,
+    )
+
+
+# --- publishing -----------------------------------------------------------------------------------------------
+
+
+def _editor_rating(rating: str, explanation: str) -> tuple[str, int | None]:
+    if rating not in Rating.values:
+        raise ApplicationError(
+            f"Unknown rating {rating!r}.", code="invalid_rating", fields={"rating": [f"one of {', '.join(Rating.values)}"]}
+        )
+    if rating == Rating.PENDING:
+        raise ApplicationError("A pending verdict cannot be published.", code="invalid_rating", fields={"rating": ["pending"]})
+    if not (explanation or "").strip():
+        raise ApplicationError("An editor's verdict needs an explanation.", code="required", fields={"explanation": ["required"]})
+    return rating, RATING_VALUES[rating]
+
+
+def _mark_published(claim: Claim, verdict: Verdict) -> None:
+    Claim.objects.filter(pk=claim.pk).update(published_verdict=verdict, status=ClaimStatus.PUBLISHED)
+    claim.published_verdict, claim.status = verdict, ClaimStatus.PUBLISHED
+
+
+@transaction.atomic
+def verdict_publish(*, claim: Claim, user=None, rating: str | None = None, explanation: str = "", now=None) -> Verdict:
+    """Publish the engine's latest verdict, or with `rating` and `explanation` an editor's own.
+
+    The claim becomes `published`. An editor's own rating is how claims without a figure get a verdict.
+    """
+    now = now or timezone.now()
+    claim = Claim.objects.select_for_update().select_related("computed_verdict").get(pk=claim.pk)
+    if rating is None:
+        verdict = claim.computed_verdict
+        if verdict is None:
+            raise ConflictError("The engine has no verdict on this claim; check it first.", code="no_computed_verdict")
+        if verdict.rating == Rating.PENDING:
+            raise ConflictError("The engine's verdict is pending; it cannot be published.", code="verdict_pending")
+        if verdict.published_at is None:
+            verdict.published_at = max(now, verdict.created_at)
+            verdict.save(update_fields=["published_at"])
+    else:
+        rating, rating_value = _editor_rating(rating, explanation)
+        verdict = Verdict.objects.create(
+            claim=claim,
+            rating=rating,
+            rating_value=rating_value,
+            made_by=MadeBy.EDITOR,
+            made_by_user=user,
+            claimed_value=claim.value,
+            explanation=explanation.strip(),
+            created_at=now,
+            published_at=now,
+        )
+    _mark_published(claim, verdict)
+    logger.info("verdict.published", extra={"claim_id": claim.pk, "verdict_id": verdict.pk})
+    return verdict
+
+
+@transaction.atomic
+def verdict_correct(*, claim: Claim, rating: str, explanation: str, note: str, user=None, now=None) -> Verdict:
+    """Supersede the published verdict with a new one; the correction note stays public."""
+    now = now or timezone.now()
+    claim = Claim.objects.select_for_update().select_related("published_verdict").get(pk=claim.pk)
+    previous = claim.published_verdict
+    if previous is None:
+        raise ConflictError("The claim has no published verdict to correct.", code="nothing_to_correct")
+    if not (note or "").strip():
+        raise ApplicationError("A correction needs a public note.", code="required", fields={"note": ["required"]})
+    rating, rating_value = _editor_rating(rating, explanation)
+    verdict = Verdict.objects.create(
+        claim=claim,
+        rating=rating,
+        rating_value=rating_value,
+        made_by=MadeBy.EDITOR,
+        made_by_user=user,
+        claimed_value=claim.value,
+        reference_value=previous.reference_value,
+        observation=previous.observation,
+        baseline_observation=previous.baseline_observation,
+        explanation=explanation.strip(),
+        note=note.strip(),
+        supersedes=previous,
+        created_at=now,
+        published_at=now,
+    )
+    _mark_published(claim, verdict)
+    logger.info("verdict.corrected", extra={"claim_id": claim.pk, "verdict_id": verdict.pk, "supersedes": previous.pk})
+    return verdict

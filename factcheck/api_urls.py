@@ -1,0 +1,22 @@
+"""Every resource of the API under /api/, with the OpenAPI schema and interactive docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from claims.api.views import ClaimViewSet, SpeakerViewSet, VerdictViewSet
+from sources.api.views import OutletViewSet, SeriesViewSet, SourceViewSet
+
+router = DefaultRouter()
+router.register("claims", ClaimViewSet, basename="claim")
+router.register("speakers", SpeakerViewSet, basename="speaker")
+router.register("verdicts", VerdictViewSet, basename="verdict")
+router.register("outlets", OutletViewSet, basename="outlet")
+router.register("sources", SourceViewSet, basename="source")
+router.register("series", SeriesViewSet, basename="series")
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+]

@@ -1,0 +1,101 @@
+"""The API of outlets, sources, series and observations. Reads follow the public's visibility rules."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from factcheck.pagination import CappedCursorPagination
+from factcheck.permissions import IsEditorOrReadOnly, is_editor
+from sources import selectors, services
+
+from .serializers import (
+    ObservationSerializer,
+    ObservationWriteSerializer,
+    OutletSerializer,
+    OutletWriteSerializer,
+    SeriesSerializer,
+    SeriesWriteSerializer,
+    SourceCheckSerializer,
+    SourceSerializer,
+    SourceWriteSerializer,
+)
+
+
+class _ReadCreateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [IsEditorOrReadOnly]
+    pagination_class = CappedCursorPagination
+    write_serializer_class = None
+
+    @property
+    def editor(self) -> bool:
+        return is_editor(self.request.user)
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return self.write_serializer_class
+        return self.serializer_class
+
+    def create(self, request, *args, **kwargs):
+        incoming = self.write_serializer_class(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        obj = self.perform_create_from(incoming.validated_data)
+        return Response(self.serializer_class(obj, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
+
+
+class OutletViewSet(_ReadCreateViewSet):
+    serializer_class = OutletSerializer
+    write_serializer_class = OutletWriteSerializer
+
+    def get_queryset(self):
+        return selectors.outlet_list(editor=self.editor)
+
+    def perform_create_from(self, data):
+        return services.outlet_create(**data)
+
+
+class SourceViewSet(_ReadCreateViewSet):
+    serializer_class = SourceSerializer
+    write_serializer_class = SourceWriteSerializer
+
+    def get_queryset(self):
+        return selectors.source_list(editor=self.editor)
+
+    def perform_create_from(self, data):
+        return services.source_create(**data)
+
+    @extend_schema(responses=SourceCheckSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def checks(self, request, pk=None):
+        source = self.get_object()
+        page = self.paginate_queryset(selectors.source_check_list(source=source))
+        return self.get_paginated_response(SourceCheckSerializer(page, many=True).data)
+
+
+class SeriesViewSet(_ReadCreateViewSet):
+    serializer_class = SeriesSerializer
+    write_serializer_class = SeriesWriteSerializer
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+
+    def get_queryset(self):
+        return selectors.series_list(editor=self.editor)
+
+    def perform_create_from(self, data):
+        return services.series_create(**data)
+
+    @extend_schema(methods=["GET"], responses=ObservationSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ObservationWriteSerializer, responses={200: ObservationSerializer, 201: ObservationSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def observations(self, request, slug=None):
+        series = get_object_or_404(self.get_queryset(), slug=slug)
+        if request.method == "GET":
+            page = self.paginate_queryset(selectors.observation_list(series=series))
+            return self.get_paginated_response(ObservationSerializer(page, many=True).data)
+        incoming = ObservationWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        observation, created = services.observation_add(series=series, **incoming.validated_data)
+        return Response(
+            ObservationSerializer(observation).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
