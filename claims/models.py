@@ -296,7 +296,12 @@ RATING_VALUES = {
 def _rating_value_matches() -> Q:
     condition = Q()
     for rating, value in RATING_VALUES.items():
-        condition |= Q(rating=rating, rating_value__isnull=True) if value is None else Q(rating=rating, rating_value=value)
+        # `rating_value = 6` is NULL, not false, when rating_value is NULL, and a NULL check passes: say not-null.
+        condition |= (
+            Q(rating=rating, rating_value__isnull=True)
+            if value is None
+            else Q(rating=rating, rating_value=value, rating_value__isnull=False)
+        )
     return condition
 
 

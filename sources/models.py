@@ -24,7 +24,8 @@ class Unit(models.TextChoices):
     RATIO = "ratio", "ratio"
 
 
-# Money and counts reach the trillions; percentages need fractions. 24 digits with 6 places hold both exactly.
+# Money and counts reach the trillions; percentages need fractions. 24 digits with 6 places hold both exactly on
+# PostgreSQL; SQLite keeps 15 significant digits, so the API refuses more (factcheck/fields.py).
 VALUE_MAX_DIGITS = 24
 VALUE_DECIMAL_PLACES = 6
 

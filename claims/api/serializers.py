@@ -15,11 +15,8 @@ from claims.models import (
     SpeakerKind,
     Verdict,
 )
-from sources.models import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS, Observation, ReferenceSeries, Source, Unit
-
-
-def _decimal(**kwargs):
-    return serializers.DecimalField(max_digits=VALUE_MAX_DIGITS, decimal_places=VALUE_DECIMAL_PLACES, **kwargs)
+from factcheck.fields import ValueField
+from sources.models import Observation, ReferenceSeries, Source, Unit
 
 
 # --- speakers ---------------------------------------------------------------------------------------------------
@@ -112,7 +109,7 @@ class CheckRunSerializer(serializers.ModelSerializer):
 
 
 class QuantitySerializer(serializers.Serializer):
-    value = _decimal()
+    value = ValueField()
     unit = serializers.ChoiceField(choices=Unit.choices)
     counted_noun = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     qualifier = serializers.ChoiceField(choices=Qualifier.choices, required=False, default=Qualifier.EXACT)

@@ -2,9 +2,8 @@
 
 from rest_framework import serializers
 
+from factcheck.fields import ValueField
 from sources.models import (
-    VALUE_DECIMAL_PLACES,
-    VALUE_MAX_DIGITS,
     Observation,
     Outlet,
     OutletKind,
@@ -61,7 +60,7 @@ class ObservationSerializer(serializers.ModelSerializer):
 class ObservationWriteSerializer(serializers.Serializer):
     period_start = serializers.DateField(required=False, allow_null=True, default=None)
     period_end = serializers.DateField()
-    value = serializers.DecimalField(max_digits=VALUE_MAX_DIGITS, decimal_places=VALUE_DECIMAL_PLACES)
+    value = ValueField()
     vintage = serializers.DateField(required=False, allow_null=True, default=None)
     source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all(), required=False, allow_null=True, default=None)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")

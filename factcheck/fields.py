@@ -1,0 +1,30 @@
+"""API fields shared by the apps."""
+
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from sources.models import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS
+
+# SQLite keeps a decimal column as a double, exact to 15 significant digits; refusing more keeps a value
+# identical on SQLite and PostgreSQL instead of silently rounding it on one of them.
+MAX_SIGNIFICANT_DIGITS = 15
+
+
+class ValueField(serializers.DecimalField):
+    """A claimed or observed figure: a finite decimal string with at most 15 significant digits."""
+
+    default_error_messages = {
+        "too_precise": f"Ensure that there are no more than {MAX_SIGNIFICANT_DIGITS} significant digits.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", VALUE_MAX_DIGITS)
+        kwargs.setdefault("decimal_places", VALUE_DECIMAL_PLACES)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value: Decimal = super().to_internal_value(data)
+        if len(value.normalize().as_tuple().digits) > MAX_SIGNIFICANT_DIGITS:
+            self.fail("too_precise")
+        return value
