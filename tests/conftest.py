@@ -35,3 +35,39 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+# --- API clients with DRF tokens, as an integration calls the API (Authorization: Token <key>) ---------------
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+def _token_client(user):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    token, _ = Token.objects.get_or_create(user=user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def editor_api_client(editor):
+    return _token_client(editor)
+
+
+@pytest.fixture
+def non_editor(db):
+    """A logged-in user with a token who is NOT in the Editors group: reads like the public, may not write."""
+    return factories.UserFactory(username="reader")
+
+
+@pytest.fixture
+def non_editor_api_client(non_editor):
+    return _token_client(non_editor)
