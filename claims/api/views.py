@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from claims import selectors, services
 from claims.models import Claim
-from factcheck.pagination import CappedCursorPagination
+from factcheck.pagination import KeysetPagination
 from factcheck.permissions import IsEditor, IsEditorOrReadOnly, is_editor
 
 from .serializers import (
@@ -35,7 +35,7 @@ class _EditorAware:
 class SpeakerViewSet(_EditorAware, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = SpeakerSerializer
     permission_classes = [IsEditorOrReadOnly]
-    pagination_class = CappedCursorPagination
+    pagination_class = KeysetPagination
 
     def get_queryset(self):
         return selectors.speaker_list(editor=self.editor)
@@ -50,7 +50,8 @@ class SpeakerViewSet(_EditorAware, mixins.ListModelMixin, mixins.RetrieveModelMi
 
 class VerdictViewSet(_EditorAware, viewsets.ReadOnlyModelViewSet):
     serializer_class = VerdictSerializer
-    pagination_class = CappedCursorPagination
+    pagination_class = KeysetPagination
+    keyset_orderings = {"published_at": "published_at", "created_at": "created_at", "rating_value": "rating_value"}
 
     def get_queryset(self):
         return selectors.verdict_list(editor=self.editor)
@@ -73,8 +74,14 @@ class ClaimViewSet(
 ):
     serializer_class = ClaimSerializer
     permission_classes = [IsEditorOrReadOnly]
-    pagination_class = CappedCursorPagination
+    pagination_class = KeysetPagination
     http_method_names = ["get", "post", "patch", "head", "options"]
+    keyset_orderings = {
+        "published_at": "published_verdict__published_at",
+        "as_of": "as_of",
+        "rating_value": "published_verdict__rating_value",
+        "value": "value",
+    }
 
     def get_queryset(self):
         return selectors.claim_queryset(editor=self.editor)

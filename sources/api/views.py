@@ -6,7 +6,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from factcheck.pagination import CappedCursorPagination
+from factcheck.pagination import KeysetPagination
 from factcheck.permissions import IsEditorOrReadOnly, is_editor
 from sources import selectors, services
 
@@ -25,7 +25,7 @@ from .serializers import (
 
 class _ReadCreateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsEditorOrReadOnly]
-    pagination_class = CappedCursorPagination
+    pagination_class = KeysetPagination
     write_serializer_class = None
 
     @property
