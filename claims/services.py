@@ -85,6 +85,13 @@ def _quantity_errors(q: dict) -> dict[str, list[str]]:
 def _normalised_quantity(quantity: dict | None, stated_on: datetime.date | None) -> dict:
     if quantity is None:
         return {field: None for field in QUANTITY_FIELDS} | {"counted_noun": ""}
+    missing = [field for field in ("value", "unit") if quantity.get(field) is None]
+    if missing:
+        raise ApplicationError(
+            f"A quantity needs {' and '.join(missing)}.",
+            code="required",
+            fields={"quantity": {field: ["required"] for field in missing}},
+        )
     q = {
         "value": quantity["value"],
         "unit": quantity["unit"],
@@ -186,7 +193,7 @@ def claim_update(
     `quantity` and `appearances`, when given, replace the old ones whole. A published claim may be edited: its
     published verdict stays, and the new version is checked like any other.
     """
-    claim = Claim.objects.select_for_update().filter(pk=claim_id).first()
+    claim = Claim.objects.select_for_update(of=("self",)).filter(pk=claim_id).first()
     if claim is None:
         raise ApplicationError("No such claim.", code="not_found", status_code=404)
     if claim.version != expected_version:
@@ -237,7 +244,7 @@ def policy_active() -> tuple[VerdictPolicy, engine.Policy]:
 @transaction.atomic
 def policy_activate(*, version: int) -> VerdictPolicy:
     """Make a policy version the one checks use. Claims are re-checked under it explicitly (check_claims --all)."""
-    row = VerdictPolicy.objects.select_for_update().filter(version=version).first()
+    row = VerdictPolicy.objects.select_for_update(of=("self",)).filter(version=version).first()
     if row is None:
         raise ApplicationError(f"No policy version {version}.", code="not_found", status_code=404)
     engine.Policy.from_dict(row.parameters)  # refuse a policy the engine cannot read before it goes live
@@ -338,7 +345,7 @@ def claim_check(*, claim: Claim, now: datetime.datetime | None = None) -> CheckR
     try:
         with transaction.atomic():
             # The row lock serialises checks of one claim; the engine is pure and fast, so holding it is cheap.
-            locked = Claim.objects.select_for_update().select_related("series").get(pk=claim.pk)
+            locked = Claim.objects.select_for_update(of=("self",)).select_related("series").get(pk=claim.pk)
             policy_row, policy = policy_active()
             data_version = locked.series.data_version() if locked.series else 0
             run, created = CheckRun.objects.get_or_create(
@@ -355,7 +362,8 @@ def claim_check(*, claim: Claim, now: datetime.datetime | None = None) -> CheckR
                 run.attempts = F("attempts") + 1
                 run.state, run.outcome, run.error, run.started_at = CheckState.RUNNING, "", "", now
 
-            verdict = locked.computed_verdict
+            # A claim without a figure has no engine verdict (and so never drifts), even if it once had one.
+            verdict = locked.computed_verdict if locked.value is not None else None
             changed = False
             result = None
             if locked.value is not None:
@@ -388,19 +396,22 @@ def _record_failure(claim: Claim, now: datetime.datetime, started: float, exc: E
             row = VerdictPolicy.objects.filter(is_active=True).first()
             if locked is None or row is None:
                 return
-            CheckRun.objects.update_or_create(
-                claim=locked,
-                claim_version=locked.version,
-                data_version=locked.series.data_version() if locked.series else 0,
-                policy_version=row.version,
-                defaults={
-                    "state": CheckState.FAILED,
-                    "outcome": CheckOutcome.ERROR,
-                    "error": f"{type(exc).__name__}: {exc}"[:2000],
-                    "finished_at": timezone.now(),
-                    "duration_ms": int((time.monotonic() - started) * 1000),
-                },
-            )
+            key = {
+                "claim": locked,
+                "claim_version": locked.version,
+                "data_version": locked.series.data_version() if locked.series else 0,
+                "policy_version": row.version,
+            }
+            failure = {
+                "state": CheckState.FAILED,
+                "outcome": CheckOutcome.ERROR,
+                "error": f"{type(exc).__name__}: {exc}"[:2000],
+                "finished_at": timezone.now(),
+                "duration_ms": int((time.monotonic() - started) * 1000),
+            }
+            # The failed attempt's own increment was rolled back with it, so it is counted here.
+            if not CheckRun.objects.filter(**key).update(**failure, attempts=F("attempts") + 1):
+                CheckRun.objects.create(**key, **failure, started_at=now)
     except Exception:  # the original error matters more than a failure to record it
         logger.exception("claim.check.failure_not_recorded", extra={"claim_id": claim.pk})
 
@@ -441,9 +452,11 @@ def _editor_rating(rating: str, explanation: str) -> tuple[str, int | None]:
     return rating, RATING_VALUES[rating]
 
 
-def _mark_published(claim: Claim, verdict: Verdict) -> None:
-    Claim.objects.filter(pk=claim.pk).update(published_verdict=verdict, status=ClaimStatus.PUBLISHED)
+def _mark_published(claim: Claim, verdict: Verdict, user) -> None:
+    # Saved (not a queryset update) so the move to `published` appears in the claim's history with its editor.
     claim.published_verdict, claim.status = verdict, ClaimStatus.PUBLISHED
+    claim._history_user = user
+    claim.save(update_fields=["published_verdict", "status", "updated_at"])
 
 
 @transaction.atomic
@@ -453,13 +466,28 @@ def verdict_publish(*, claim: Claim, user=None, rating: str | None = None, expla
     The claim becomes `published`. An editor's own rating is how claims without a figure get a verdict.
     """
     now = now or timezone.now()
-    claim = Claim.objects.select_for_update().select_related("computed_verdict").get(pk=claim.pk)
+    claim = (
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("computed_verdict__check_run", "published_verdict")
+        .get(pk=claim.pk)
+    )
     if rating is None:
         verdict = claim.computed_verdict
         if verdict is None:
             raise ConflictError("The engine has no verdict on this claim; check it first.", code="no_computed_verdict")
         if verdict.rating == Rating.PENDING:
             raise ConflictError("The engine's verdict is pending; it cannot be published.", code="verdict_pending")
+        current = claim.published_verdict
+        if current is not None and current.pk != verdict.pk and current.created_at >= verdict.created_at:
+            # Re-publishing an older engine verdict would silently undo a newer rating or a correction.
+            raise ConflictError(
+                "The published verdict is newer than the engine's; correct it instead.", code="verdict_outdated"
+            )
+        if verdict.check_run_id and verdict.check_run.claim_version != claim.version:
+            raise ConflictError(
+                "The claim was edited after the engine's verdict; check it again before publishing.",
+                code="verdict_stale",
+            )
         if verdict.published_at is None:
             verdict.published_at = max(now, verdict.created_at)
             verdict.save(update_fields=["published_at"])
@@ -476,7 +504,7 @@ def verdict_publish(*, claim: Claim, user=None, rating: str | None = None, expla
             created_at=now,
             published_at=now,
         )
-    _mark_published(claim, verdict)
+    _mark_published(claim, verdict, user)
     logger.info("verdict.published", extra={"claim_id": claim.pk, "verdict_id": verdict.pk})
     return verdict
 
@@ -485,7 +513,7 @@ def verdict_publish(*, claim: Claim, user=None, rating: str | None = None, expla
 def verdict_correct(*, claim: Claim, rating: str, explanation: str, note: str, user=None, now=None) -> Verdict:
     """Supersede the published verdict with a new one; the correction note stays public."""
     now = now or timezone.now()
-    claim = Claim.objects.select_for_update().select_related("published_verdict").get(pk=claim.pk)
+    claim = Claim.objects.select_for_update(of=("self",)).select_related("published_verdict").get(pk=claim.pk)
     previous = claim.published_verdict
     if previous is None:
         raise ConflictError("The claim has no published verdict to correct.", code="nothing_to_correct")
@@ -508,6 +536,6 @@ def verdict_correct(*, claim: Claim, rating: str, explanation: str, note: str, u
         created_at=now,
         published_at=now,
     )
-    _mark_published(claim, verdict)
+    _mark_published(claim, verdict, user)
     logger.info("verdict.corrected", extra={"claim_id": claim.pk, "verdict_id": verdict.pk, "supersedes": previous.pk})
     return verdict

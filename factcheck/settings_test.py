@@ -14,3 +14,5 @@ os.environ.setdefault("CELERY_BROKER_URL", "memory://")
 from .settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
+# WhiteNoise would scan STATIC_ROOT, which only `collectstatic` creates; in tests it serves from the finders.
+WHITENOISE_AUTOREFRESH = True

@@ -150,6 +150,13 @@ class ClaimWriteSerializer(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True)
     version = serializers.IntegerField(required=False, min_value=1)
 
+    def validate_quantity(self, quantity):
+        # A PATCH validates partially, nested serializers included; a quantity is still replaced whole.
+        missing = [field for field in ("value", "unit") if quantity is not None and field not in quantity]
+        if missing:
+            raise serializers.ValidationError({field: ["This field is required."] for field in missing})
+        return quantity
+
     def validate(self, attrs):
         if self.partial and "version" not in attrs:
             raise serializers.ValidationError({"version": ["Send the version you read; edits are refused without it."]})
