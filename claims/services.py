@@ -59,7 +59,7 @@ class AppearanceInput:
     excerpt: str = ""
 
 
-def _quantity_errors(q: dict) -> dict[str, list[str]]:
+def claim_quantity_errors(q: dict) -> dict[str, list[str]]:
     """The quantity invariants, checked before writing so the caller gets a 400 that names the field.
 
     The database enforces the same rules (claims/models.py); this only makes the refusal readable.
@@ -102,7 +102,7 @@ def _normalised_quantity(quantity: dict | None, stated_on: datetime.date | None)
         "baseline_date": quantity.get("baseline_date"),
         "due_date": quantity.get("due_date"),
     }
-    errors = _quantity_errors(q)
+    errors = claim_quantity_errors(q)
     if errors:
         raise ApplicationError(
             "The quantity is invalid: " + "; ".join(f"{k}: {v[0]}" for k, v in errors.items()),
@@ -454,9 +454,11 @@ def _editor_rating(rating: str, explanation: str) -> tuple[str, int | None]:
 
 def _mark_published(claim: Claim, verdict: Verdict, user) -> None:
     # Saved (not a queryset update) so the move to `published` appears in the claim's history with its editor.
+    # The version moves too, so an edit form opened before publishing cannot save the old status back.
     claim.published_verdict, claim.status = verdict, ClaimStatus.PUBLISHED
+    claim.version += 1
     claim._history_user = user
-    claim.save(update_fields=["published_verdict", "status", "updated_at"])
+    claim.save(update_fields=["published_verdict", "status", "version", "updated_at"])
 
 
 @transaction.atomic
@@ -468,7 +470,7 @@ def verdict_publish(*, claim: Claim, user=None, rating: str | None = None, expla
     now = now or timezone.now()
     claim = (
         Claim.objects.select_for_update(of=("self",))
-        .select_related("computed_verdict__check_run", "published_verdict")
+        .select_related("computed_verdict", "published_verdict")
         .get(pk=claim.pk)
     )
     if rating is None:
@@ -478,14 +480,16 @@ def verdict_publish(*, claim: Claim, user=None, rating: str | None = None, expla
         if verdict.rating == Rating.PENDING:
             raise ConflictError("The engine's verdict is pending; it cannot be published.", code="verdict_pending")
         current = claim.published_verdict
-        if current is not None and current.pk != verdict.pk and current.created_at >= verdict.created_at:
+        if current is not None and current.pk == verdict.pk:
+            return verdict  # already the public verdict: publishing twice changes nothing
+        if current is not None and current.created_at >= verdict.created_at:
             # Re-publishing an older engine verdict would silently undo a newer rating or a correction.
             raise ConflictError(
                 "The published verdict is newer than the engine's; correct it instead.", code="verdict_outdated"
             )
-        if verdict.check_run_id and verdict.check_run.claim_version != claim.version:
+        if not CheckRun.objects.filter(claim=claim, claim_version=claim.version, state=CheckState.DONE).exists():
             raise ConflictError(
-                "The claim was edited after the engine's verdict; check it again before publishing.",
+                "The claim changed after the engine's last check; check it again before publishing.",
                 code="verdict_stale",
             )
         if verdict.published_at is None:

@@ -307,7 +307,7 @@ def test_drift_condition_finds_exactly_the_drifting_claim(series, reference):
     # The steady claim's reference does not move; the others' does.
     steady_series = factories.ReferenceSeriesFactory(unit=Unit.COUNT)
     factories.ObservationFactory(series=steady_series, period_end=datetime.date(2024, 1, 31), value=Decimal("38000"))
-    services.claim_update(claim_id=steady.pk, expected_version=1, series=steady_series)
+    services.claim_update(claim_id=steady.pk, expected_version=fresh(steady).version, series=steady_series)
     revise(series, "30000")
     for c in (drifting, steady, unpublished, no_figure):
         services.claim_check(claim=c, now=at(3))
@@ -323,7 +323,7 @@ def test_claim_whose_figure_was_removed_no_longer_drifts(claim, series):
     services.claim_check(claim=claim, now=at(3))
     assert fresh(claim).drift is True
 
-    services.claim_update(claim_id=claim.pk, expected_version=1, quantity=None)
+    services.claim_update(claim_id=claim.pk, expected_version=fresh(claim).version, quantity=None)
     result = services.claim_check(claim=claim, now=at(4))
 
     assert result.check_run.outcome == CheckOutcome.UNVERIFIABLE
@@ -581,13 +581,15 @@ def test_update_of_a_published_claim_keeps_its_published_verdict(claim):
     services.claim_check(claim=claim, now=at(1))
     published = services.verdict_publish(claim=claim, now=at(2))
 
-    services.claim_update(claim_id=claim.pk, expected_version=1, quantity={"value": Decimal("30000"), "unit": "count"})
+    # Publishing moved the version (1 -> 2), so an edit form opened before it cannot undo it.
+    assert fresh(claim).version == 2
+    services.claim_update(claim_id=claim.pk, expected_version=2, quantity={"value": Decimal("30000"), "unit": "count"})
     result = services.claim_check(claim=claim, now=at(3))
 
     claim = fresh(claim)
     assert claim.status == ClaimStatus.PUBLISHED
     assert claim.published_verdict_id == published.pk
-    assert result.check_run.claim_version == 2
+    assert result.check_run.claim_version == 3
     assert result.computed_verdict.claimed_value == Decimal("30000")
 
 
@@ -676,3 +678,26 @@ def test_create_with_a_duplicate_appearance_writes_nothing():
     assert raised.value.status_code == 400
     assert Claim.objects.count() == 0
     assert Appearance.objects.count() == 0
+
+
+def test_publishing_an_engine_verdict_needs_a_check_of_the_current_version(claim):
+    services.claim_check(claim=claim, now=at(1))
+    services.claim_update(claim_id=claim.pk, expected_version=1, text="Edited after the check")
+    with pytest.raises(ConflictError) as refused:
+        services.verdict_publish(claim=claim, now=at(2))
+    assert refused.value.code == "verdict_stale"
+    assert fresh(claim).published_verdict_id is None
+
+    # A re-check of the edited version gives the same result (no new verdict) and makes it publishable.
+    services.claim_check(claim=claim, now=at(3))
+    verdict = services.verdict_publish(claim=claim, now=at(4))
+    assert fresh(claim).published_verdict_id == verdict.pk
+
+
+def test_publishing_the_published_verdict_again_changes_nothing(claim):
+    services.claim_check(claim=claim, now=at(1))
+    first = services.verdict_publish(claim=claim, now=at(2))
+    version = fresh(claim).version
+    again = services.verdict_publish(claim=claim, now=at(3))
+    assert again.pk == first.pk and again.published_at == first.published_at
+    assert fresh(claim).version == version

@@ -1,0 +1,561 @@
+"""The admin for claims, speakers, topics, verdicts, policies and check runs.
+
+Editors (the `Editors` group, not superusers) enter claims with their appearances and quantity; the verdict
+history is shown on each claim and is read-only, as are check runs: the services behind the check, publish
+and correct actions write them. Every save of a claim through the admin raises its `version`, and a form
+rendered from an older version is refused, so a concurrent edit (here or through the API) is never lost.
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import router, transaction
+from django.db.models import BooleanField, Case, Count, Value, When
+from django.forms.models import BaseInlineFormSet
+from django.utils.text import Truncator, capfirst
+
+from factcheck.exceptions import ApplicationError
+from sources.admin import HistoryAdmin, ReadOnlyAdmin, changelist_link
+from sources.models import Unit
+
+from . import services
+from .models import (
+    Appearance,
+    CheckRun,
+    Claim,
+    ClaimKind,
+    ClaimStatus,
+    Qualifier,
+    Rating,
+    Speaker,
+    Topic,
+    Verdict,
+    VerdictPolicy,
+)
+from .selectors import drift_condition
+
+EMPTY = "—"
+
+
+# --- Display helpers ---------------------------------------------------------------------------------
+
+
+def format_number(value: Decimal | None) -> str:
+    """38000.000000 -> "38,000"; 0.500000 -> "0.5"."""
+    if value is None:
+        return EMPTY
+    normalized = value.normalize()
+    if normalized == normalized.to_integral_value():
+        normalized = normalized.quantize(Decimal(1))
+    return format(normalized, ",f")
+
+
+def format_figure(value: Decimal | None, unit: str | None, counted_noun: str = "") -> str:
+    """A claim's figure as a reader would write it: "38,000 beds", "$700,000,000", "62 percent"."""
+    if value is None:
+        return EMPTY
+    if unit == Unit.USD:
+        return f"-${format_number(-value)}" if value < 0 else f"${format_number(value)}"
+    number = format_number(value)
+    if unit == Unit.COUNT:
+        return f"{number} {counted_noun}".strip()
+    label = Unit(unit).label if unit in Unit.values else (unit or "")
+    return f"{number} {label}".strip()
+
+
+# --- Changelist filters --------------------------------------------------------------------------------
+
+
+class DriftFilter(admin.SimpleListFilter):
+    title = "drift"
+    parameter_name = "drift"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Drifted (needs review)"), ("no", "No drift")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(drift_condition())
+        if self.value() == "no":
+            return queryset.exclude(pk__in=Claim.objects.filter(drift_condition()).values("pk"))
+        return queryset
+
+
+class PublishedRatingFilter(admin.SimpleListFilter):
+    title = "published rating"
+    parameter_name = "published_rating"
+
+    def lookups(self, request, model_admin):
+        return [*Rating.choices, ("none", "No published verdict")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "none":
+            return queryset.filter(published_verdict__isnull=True)
+        if value in Rating.values:
+            return queryset.filter(published_verdict__rating=value)
+        return queryset
+
+
+class HasFigureFilter(admin.SimpleListFilter):
+    title = "has a figure"
+    parameter_name = "has_figure"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "With a figure"), ("no", "Without a figure")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(value__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(value__isnull=True)
+        return queryset
+
+
+class VerdictPublishedFilter(admin.SimpleListFilter):
+    title = "published"
+    parameter_name = "published"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Published"), ("no", "Not published")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(published_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(published_at__isnull=True)
+        return queryset
+
+
+# --- Speakers and topics ---------------------------------------------------------------------------------
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(HistoryAdmin):
+    list_display = ["name", "kind", "role", "organization", "claim_count"]
+    list_filter = ["kind"]
+    search_fields = ["name", "role", "organization"]
+    ordering = ["name", "id"]
+    readonly_fields = ["created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(claim_count=Count("claims", distinct=True))
+
+    @admin.display(description="claims", ordering="claim_count")
+    def claim_count(self, obj):
+        return changelist_link(Claim, obj.claim_count, speaker__id__exact=obj.pk)
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["slug", "claim_count"]
+    search_fields = ["slug"]
+    ordering = ["slug"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(claim_count=Count("claims", distinct=True))
+
+    @admin.display(description="claims", ordering="claim_count")
+    def claim_count(self, obj):
+        return changelist_link(Claim, obj.claim_count, topics__id__exact=obj.pk)
+
+
+# --- Claims -------------------------------------------------------------------------------------------------
+
+STALE_VERSION = "This claim was changed by someone else since you opened it; reload to see their changes."
+
+
+class ClaimAdminForm(forms.ModelForm):
+    expected_version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=1,
+        help_text="The version this form was rendered from (optimistic locking).",
+    )
+
+    class Meta:
+        model = Claim
+        fields = [
+            "text",
+            "speaker",
+            "attribution_kind",
+            "stated_on",
+            "topics",
+            "status",
+            "value",
+            "unit",
+            "counted_noun",
+            "qualifier",
+            "kind",
+            "as_of",
+            "baseline_date",
+            "due_date",
+            "series",
+            "notes",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["expected_version"].required = True
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if "value" in self.fields:
+            self._clean_quantity(cleaned)
+        if "status" in self.fields and cleaned.get("status") == ClaimStatus.PUBLISHED:
+            if self.instance.published_verdict_id is None:
+                self.add_error(
+                    "status",
+                    "A claim is published by publishing a verdict on it; it has no published verdict yet.",
+                )
+        if self.instance.pk is not None and cleaned.get("expected_version") is not None:
+            if self._current_version() != cleaned["expected_version"]:
+                raise ValidationError(STALE_VERSION, code="stale_version")
+        return cleaned
+
+    def _current_version(self) -> int | None:
+        """The row's version now; inside the admin's transaction the row stays locked until the save."""
+        rows = Claim.objects.filter(pk=self.instance.pk)
+        if not transaction.get_autocommit(using=router.db_for_write(Claim)):
+            rows = rows.select_for_update()
+        return rows.values_list("version", flat=True).first()
+
+    def _clean_quantity(self, cleaned) -> None:
+        """The quantity is whole or absent. Fill the defaults the API applies, then name what is wrong with the
+        same rules as the services (the database's constraints would only say which constraint failed)."""
+        if cleaned.get("value") is None:
+            if "value" not in self.errors and any(cleaned.get(f) for f in ("unit", "qualifier", "kind")):
+                self.add_error("value", "Enter the figure, or clear unit, qualifier and kind for a claim without one.")
+            return
+        cleaned["qualifier"] = cleaned.get("qualifier") or Qualifier.EXACT
+        cleaned["kind"] = cleaned.get("kind") or ClaimKind.LEVEL
+        cleaned["as_of"] = cleaned.get("as_of") or cleaned.get("stated_on")
+        errors = services.claim_quantity_errors(cleaned)
+        if not cleaned.get("unit"):
+            errors.setdefault("unit", ["a figure needs a unit"])
+        for field, messages in errors.items():
+            if field in self.fields and field not in self.errors:
+                for message in messages:
+                    self.add_error(field, f"{capfirst(message)}.")
+
+
+class AppearanceFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        firsts = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("is_first") and not form.cleaned_data.get("DELETE", False)
+        ]
+        if len(firsts) > 1:
+            raise ValidationError("Only one appearance can be the claim's first appearance.")
+
+
+class AppearanceInline(admin.TabularInline):
+    model = Appearance
+    formset = AppearanceFormSet
+    fields = ["source", "excerpt", "is_first"]
+    autocomplete_fields = ["source"]
+    extra = 1
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "excerpt":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 60})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class VerdictDisplayMixin:
+    @admin.display(description="rating", ordering="rating_value")
+    def rating_label(self, obj):
+        return obj.label
+
+    @admin.display(description="made by", ordering="made_by")
+    def made_by_display(self, obj):
+        if obj.made_by_user_id:
+            return f"{obj.get_made_by_display()} ({obj.made_by_user.get_username()})"
+        return obj.get_made_by_display()
+
+    @admin.display(description="claimed")
+    def claimed(self, obj):
+        return format_number(obj.claimed_value)
+
+    @admin.display(description="reference")
+    def reference(self, obj):
+        return format_number(obj.reference_value)
+
+    @admin.display(description="deviation")
+    def deviation_display(self, obj):
+        if obj.deviation is None:
+            return EMPTY
+        sign = "+" if obj.deviation > 0 else ""
+        return f"{sign}{format_number(obj.deviation)} {obj.deviation_unit}".strip()
+
+
+class VerdictInline(VerdictDisplayMixin, admin.TabularInline):
+    """The claim's verdict history, newest first. Read-only: verdicts are appended by the check, publish
+    and correct services, never edited."""
+
+    model = Verdict
+    fk_name = "claim"
+    verbose_name_plural = "verdict history (newest first, read-only)"
+    fields = [
+        "created_at",
+        "made_by_display",
+        "rating_label",
+        "claimed",
+        "reference",
+        "deviation_display",
+        "rule",
+        "policy_version",
+        "explanation",
+        "published_at",
+        "supersedes",
+        "note",
+    ]
+    readonly_fields = fields
+    ordering = ["-created_at", "-id"]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("made_by_user", "supersedes")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Claim)
+class ClaimAdmin(HistoryAdmin):
+    form = ClaimAdminForm
+    list_display = [
+        "id",
+        "short_text",
+        "speaker",
+        "status",
+        "figure",
+        "published_rating",
+        "drift",
+        "stated_on",
+        "last_checked_at",
+    ]
+    list_display_links = ["id", "short_text"]
+    list_filter = [
+        "status",
+        DriftFilter,
+        PublishedRatingFilter,
+        HasFigureFilter,
+        "unit",
+        "kind",
+        "qualifier",
+        "attribution_kind",
+        "topics",
+        "series",
+    ]
+    list_select_related = ["speaker", "published_verdict", "computed_verdict"]
+    search_fields = ["text", "speaker__name", "appearances__excerpt", "notes", "counted_noun"]
+    ordering = ["-id"]
+    date_hierarchy = "stated_on"
+    autocomplete_fields = ["speaker", "series", "topics"]
+    readonly_fields = [
+        "version",
+        "last_checked_at",
+        "published_verdict",
+        "computed_verdict",
+        "drift",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+    history_list_display = ["version", "status"]
+    inlines = [AppearanceInline, VerdictInline]
+    actions = ["check_now", "publish_computed_verdict"]
+    fieldsets = [
+        (
+            "Claim",
+            {"fields": ["text", "speaker", "attribution_kind", "stated_on", "topics", "status", "expected_version"]},
+        ),
+        (
+            "Quantity",
+            {
+                "fields": [
+                    "value",
+                    "unit",
+                    "counted_noun",
+                    "qualifier",
+                    "kind",
+                    "as_of",
+                    "baseline_date",
+                    "due_date",
+                    "series",
+                ],
+                "description": (
+                    "Leave the figure empty for a claim without one. With a figure, qualifier defaults to exact, "
+                    "kind to level and 'as of' to the date stated."
+                ),
+            },
+        ),
+        ("Editorial", {"fields": ["notes"]}),
+        ("Checks", {"fields": readonly_fields, "description": "Kept by the check and publish services."}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None:
+            return self.fieldsets
+        claim, *rest, _checks = self.fieldsets
+        claim_fields = [f for f in claim[1]["fields"] if f != "expected_version"]
+        return [(claim[0], {**claim[1], "fields": claim_fields}), *rest]
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else [AppearanceInline]
+
+    def get_queryset(self, request):
+        has_drift = Case(When(drift_condition(), then=Value(True)), default=Value(False), output_field=BooleanField())
+        return super().get_queryset(request).annotate(has_drift=has_drift)
+
+    def revert_disabled(self, request, obj=None):
+        # A revert would write back the old version number and bypass the stale-form check; an editor copies
+        # the old values from the history page into the form instead.
+        return True
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.version = 1
+            obj.created_by = request.user
+            return super().save_model(request, obj, form, change)
+        # The form locked the row and checked it still has the version the editor read. Only what the form
+        # edits is written: the check and publish services move the verdict pointers and last_checked_at
+        # without raising the version, and `obj` was read before the lock, so a full save could undo them.
+        obj.version = form.cleaned_data["expected_version"] + 1
+        obj._history_user = request.user
+        edited = [f.name for f in Claim._meta.concrete_fields if f.name in form.fields]
+        obj.save(update_fields=[*edited, "version", "updated_at"])
+
+    @admin.action(description="Check now against the reference series", permissions=["change"])
+    def check_now(self, request, queryset):
+        changed = 0
+        for claim in queryset:
+            result = services.claim_check(claim=claim)
+            changed += result.check_run.outcome == CheckRun.Outcome.CHANGED
+        self.message_user(request, f"Checked {len(queryset)} claim(s); {changed} got a new computed verdict.")
+
+    @admin.action(description="Publish the engine's latest verdict", permissions=["change"])
+    def publish_computed_verdict(self, request, queryset):
+        published, refused = 0, []
+        for claim in queryset:
+            try:
+                services.verdict_publish(claim=claim, user=request.user)
+            except ApplicationError as exc:
+                refused.append(f"#{claim.pk}: {exc.message}")
+            else:
+                published += 1
+        if published:
+            self.message_user(request, f"Published the computed verdict of {published} claim(s).", messages.SUCCESS)
+        if refused:
+            self.message_user(request, "Not published: " + " ".join(refused), messages.WARNING)
+
+    @admin.display(description="text", ordering="text")
+    def short_text(self, obj):
+        return Truncator(obj.text).chars(80)
+
+    @admin.display(description="figure", ordering="value")
+    def figure(self, obj):
+        return format_figure(obj.value, obj.unit, obj.counted_noun)
+
+    @admin.display(description="published rating", ordering="published_verdict__rating_value")
+    def published_rating(self, obj):
+        return obj.published_verdict.label if obj.published_verdict_id else EMPTY
+
+    @admin.display(description="drift", boolean=True, ordering="has_drift")
+    def drift(self, obj):
+        if hasattr(obj, "has_drift"):
+            return obj.has_drift
+        return obj.drift
+
+
+@admin.register(Appearance)
+class AppearanceAdmin(ReadOnlyAdmin):
+    """Where claims appeared, for searching. Appearances are edited on their claim, so the claim's
+    version rises with them."""
+
+    list_display = ["claim", "source", "is_first", "created_at"]
+    list_filter = ["is_first"]
+    list_select_related = ["claim", "source"]
+    search_fields = ["excerpt", "claim__text", "source__title", "source__url"]
+    ordering = ["-id"]
+    date_hierarchy = "created_at"
+
+
+# --- Verdicts, policies and check runs -------------------------------------------------------------------
+
+
+@admin.register(Verdict)
+class VerdictAdmin(VerdictDisplayMixin, ReadOnlyAdmin):
+    list_display = [
+        "id",
+        "claim",
+        "rating_label",
+        "made_by_display",
+        "claimed",
+        "reference",
+        "deviation_display",
+        "policy_version",
+        "created_at",
+        "published_at",
+    ]
+    list_filter = ["rating", "made_by", VerdictPublishedFilter, "policy_version", "rule"]
+    list_select_related = ["claim", "made_by_user"]
+    search_fields = ["claim__text", "explanation", "note"]
+    ordering = ["-created_at", "-id"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(VerdictPolicy)
+class VerdictPolicyAdmin(admin.ModelAdmin):
+    """Editors only view policies (their group has no other permission). A version in use is never edited:
+    verdicts name the version that decided them, so new thresholds are a new version."""
+
+    list_display = ["version", "is_active", "note", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["note"]
+    ordering = ["-version"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["version", "parameters", "created_at"] if obj is not None else ["created_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CheckRun)
+class CheckRunAdmin(ReadOnlyAdmin):
+    list_display = [
+        "id",
+        "claim",
+        "claim_version",
+        "data_version",
+        "policy_version",
+        "state",
+        "outcome",
+        "started_at",
+        "duration_ms",
+        "attempts",
+    ]
+    list_filter = ["state", "outcome", "policy_version"]
+    list_select_related = ["claim"]
+    search_fields = ["claim__text", "error"]
+    ordering = ["-started_at", "-id"]
+    date_hierarchy = "started_at"
