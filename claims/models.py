@@ -360,6 +360,14 @@ class Verdict(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The editor who published it (set once, with published_at).",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

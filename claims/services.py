@@ -493,8 +493,8 @@ def verdict_publish(*, claim: Claim, user=None, rating: str | None = None, expla
                 code="verdict_stale",
             )
         if verdict.published_at is None:
-            verdict.published_at = max(now, verdict.created_at)
-            verdict.save(update_fields=["published_at"])
+            verdict.published_at, verdict.published_by = max(now, verdict.created_at), user
+            verdict.save(update_fields=["published_at", "published_by"])
     else:
         rating, rating_value = _editor_rating(rating, explanation)
         verdict = Verdict.objects.create(
@@ -507,6 +507,7 @@ def verdict_publish(*, claim: Claim, user=None, rating: str | None = None, expla
             explanation=explanation.strip(),
             created_at=now,
             published_at=now,
+            published_by=user,
         )
     _mark_published(claim, verdict, user)
     logger.info("verdict.published", extra={"claim_id": claim.pk, "verdict_id": verdict.pk})
@@ -539,6 +540,7 @@ def verdict_correct(*, claim: Claim, rating: str, explanation: str, note: str, u
         supersedes=previous,
         created_at=now,
         published_at=now,
+        published_by=user,
     )
     _mark_published(claim, verdict, user)
     logger.info("verdict.corrected", extra={"claim_id": claim.pk, "verdict_id": verdict.pk, "supersedes": previous.pk})

@@ -12,7 +12,7 @@ from rest_framework.authtoken.models import Token
 
 from claims import demo_data
 from claims.management.commands import load_demo
-from claims.models import RATING_VALUES, Appearance, Claim, ClaimStatus, MadeBy, Speaker, Topic, Verdict
+from claims.models import RATING_VALUES, Appearance, CheckRun, Claim, ClaimStatus, MadeBy, Speaker, Topic, Verdict
 from claims import verdicts as engine
 from sources.models import Observation, Outlet, ReferenceSeries, Source
 
@@ -96,33 +96,51 @@ def test_every_claim_has_appearances_with_one_first():
         assert sum(a.is_first for a in appearances) == 1, claim.text
 
 
-def test_published_verdicts_are_editor_verdicts_on_published_claims():
+def test_published_verdicts_are_the_engines_where_a_series_exists_and_editors_elsewhere():
     _load()
     published = Claim.objects.filter(published_verdict__isnull=False)
     assert 4 <= published.count() <= 5
     assert set(Claim.objects.filter(status=ClaimStatus.PUBLISHED)) == set(published)
+    made_by = set()
     for claim in published.select_related("published_verdict", "series"):
         verdict = claim.published_verdict
+        made_by.add(verdict.made_by)
         assert verdict.claim_id == claim.pk
-        assert verdict.made_by == MadeBy.EDITOR
+        assert verdict.made_by == (MadeBy.ENGINE if claim.series else MadeBy.EDITOR)
         assert verdict.rating_value == RATING_VALUES[verdict.rating]
         assert verdict.published_at is not None and verdict.published_at >= verdict.created_at
         assert verdict.claimed_value == claim.value
         assert any(ch.isdigit() for ch in verdict.explanation)
         if claim.series is not None:
             assert claim.series.illustrative
+            assert verdict.policy_version == 1
             assert demo_data.ILLUSTRATIVE_EXPLANATION_PHRASE in verdict.explanation
-    assert Verdict.objects.count() == published.count()
+    assert made_by == {MadeBy.ENGINE, MadeBy.EDITOR}
+    # The demo's own ratings of the series-linked claims agree with what the engine decided.
+    expected = {row["claim"]: row["rating"] for row in demo_data.VERDICTS}
+    assert {c.text: c.published_verdict.rating for c in published} == expected
 
 
-def test_verdicts_record_the_editor_when_one_exists(editor):
+def test_claims_linked_to_a_series_are_checked_without_drift():
     _load()
-    assert set(Verdict.objects.values_list("made_by_user", flat=True)) == {editor.pk}
+    linked = Claim.objects.filter(value__isnull=False, series__isnull=False)
+    assert linked.exists()
+    assert not linked.filter(computed_verdict__isnull=True).exists()
+    assert CheckRun.objects.filter(claim__in=linked).count() == linked.count()
+    assert not any(claim.drift for claim in Claim.objects.select_related("computed_verdict", "published_verdict"))
+
+
+def test_verdicts_record_the_publishing_editor_when_one_exists(editor):
+    _load()
+    published = Verdict.objects.filter(published_at__isnull=False)
+    assert set(published.values_list("published_by", flat=True)) == {editor.pk}
+    assert set(published.filter(made_by=MadeBy.EDITOR).values_list("made_by_user", flat=True)) == {editor.pk}
 
 
 def test_verdicts_have_no_user_when_there_is_no_editor():
     _load()
     assert set(Verdict.objects.values_list("made_by_user", flat=True)) == {None}
+    assert set(Verdict.objects.values_list("published_by", flat=True)) == {None}
 
 
 def test_every_series_is_illustrative_and_says_so():
@@ -210,6 +228,7 @@ def test_running_twice_changes_nothing(editor):
 def test_a_changed_claim_is_put_back_with_a_new_version_and_one_history_row():
     _load()
     claim = Claim.objects.get(text=demo_data.CLAIM_BACKLOG_2M)
+    version_before = claim.version
     Claim.objects.filter(pk=claim.pk).update(value=Decimal("3000000"))
     claim.topics.clear()
     history_before = claim.history.count()
@@ -218,7 +237,7 @@ def test_a_changed_claim_is_put_back_with_a_new_version_and_one_history_row():
 
     claim.refresh_from_db()
     assert claim.value == Decimal("2000000")
-    assert claim.version == 2
+    assert claim.version == version_before + 1
     assert set(claim.topics.values_list("slug", flat=True)) == {"immigration-courts"}
     assert claim.history.count() > history_before
     assert claim.published_verdict is not None

@@ -13,37 +13,31 @@ from django.core.management.base import BaseCommand
 from django.db import models, transaction
 from django.utils import timezone
 
-from claims import demo_data
-from claims.models import RATING_VALUES, Appearance, Claim, ClaimStatus, MadeBy, Speaker, Topic, Verdict
+from claims import demo_data, services
+from claims.models import Appearance, Claim, Speaker, Topic, Verdict
 from sources.models import Observation, Outlet, ReferenceSeries, Source
 
 
-def publish_demo_verdict(claim: Claim, rating: str, explanation: str, user) -> Verdict | None:
-    """Publish an editor's verdict on `claim`; do nothing (return None) when it already has a published one.
+def check_demo_claim(claim: Claim) -> bool:
+    """Run the engine once on a demo claim linked to a series; later runs leave it alone (no field changes)."""
+    if claim.value is None or claim.series_id is None or claim.last_checked_at is not None:
+        return False
+    services.claim_check(claim=claim)
+    return True
 
-    Stands in for `claims.services.verdict_publish` and has the same effect on the database: a new editor
-    verdict, published now, set as the claim's public verdict, and the claim `published`.
-    Call inside a transaction.
+
+def publish_demo_verdict(claim: Claim, rating: str, explanation: str, user) -> Verdict | None:
+    """Publish the demo verdict on `claim`; do nothing (return None) when it already has a published one.
+
+    A claim checked against a series gets the engine's verdict, published as an editor would; the others get the
+    editor's own rating and explanation from the demo data.
     """
-    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    claim.refresh_from_db()
     if claim.published_verdict_id is not None:
         return None
-    now = timezone.now()
-    verdict = Verdict(
-        claim=claim,
-        rating=rating,
-        rating_value=RATING_VALUES[rating],
-        made_by=MadeBy.EDITOR,
-        made_by_user=user,
-        claimed_value=claim.value,
-        explanation=explanation,
-        created_at=now,
-        published_at=now,
-    )
-    verdict.full_clean()
-    verdict.save()
-    Claim.objects.filter(pk=claim.pk).update(published_verdict=verdict, status=ClaimStatus.PUBLISHED)
-    return verdict
+    if claim.computed_verdict_id is not None:
+        return services.verdict_publish(claim=claim, user=user)
+    return services.verdict_publish(claim=claim, user=user, rating=rating, explanation=explanation)
 
 
 @dataclass
@@ -227,6 +221,7 @@ class Command(BaseCommand):
             topics = loader.topics()
             series = loader.series(outlets)
             claims = loader.claims(speakers, sources, topics, series)
+            checked = sum(check_demo_claim(claim) for claim in claims.values())
             for row in demo_data.VERDICTS:
                 if publish_demo_verdict(claims[row["claim"]], row["rating"], row["explanation"], user) is None:
                     verdicts_unchanged += 1
@@ -241,7 +236,8 @@ class Command(BaseCommand):
             f"Demo data: {len(demo_data.OUTLETS)} outlets, {len(demo_data.SOURCES)} sources, "
             f"{len(demo_data.SPEAKERS)} speakers, {len(demo_data.CLAIMS)} claims ({numeric} with figures), "
             f"{len(demo_data.SERIES)} series, {observations} observations, "
-            f"{len(demo_data.VERDICTS)} published verdicts (created {verdicts_created}, unchanged {verdicts_unchanged})"
+            f"{len(demo_data.VERDICTS)} published verdicts (created {verdicts_created}, unchanged {verdicts_unchanged}), "
+            f"{checked} claims checked by the engine"
         )
         self.stdout.write(
             f"Rows: created {tally.created + verdicts_created}, updated {tally.updated}, "
