@@ -10,13 +10,19 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import BooleanField, Case, Count, Value, When
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import Truncator, capfirst
 
-from factcheck.exceptions import ApplicationError
+from factcheck.exceptions import ApplicationError, ConflictError
 from sources.admin import HistoryAdmin, ReadOnlyAdmin, changelist_link
 from sources.models import Unit
 
@@ -338,6 +344,138 @@ class VerdictInline(VerdictDisplayMixin, admin.TabularInline):
         return False
 
 
+# --- The verdict page: publish and correct verdicts without leaving the admin ----------------------------------
+#
+# The page only offers what the claim's state allows and calls the verdict services for every write; the services
+# stay the authority (they lock the claim and refuse what is not allowed), the page only turns their refusals
+# into form errors.
+
+EDITOR_RATINGS = [(code, label) for code, label in Rating.choices if code != Rating.PENDING]
+VERDICT_CHANGED = (
+    "The verdict changed since you opened this page (someone else published, corrected or re-checked the claim). "
+    "Nothing was saved; review the current state below and try again."
+)
+CORRECT_INSTEAD = "This claim already has a published verdict; correct it instead, so the change is logged publicly."
+
+
+class ConfirmVerdictActionForm(forms.Form):
+    """Publishing the engine's verdict and checking the claim: nothing to enter but the click."""
+
+
+class EditorVerdictForm(forms.Form):
+    rating = forms.ChoiceField(
+        choices=[("", "— choose a rating —"), *EDITOR_RATINGS],
+        help_text="Unverifiable may be published; pending may not.",
+    )
+    explanation = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text="Public: why the claim gets this rating, with the numbers behind it.",
+    )
+
+
+class CorrectVerdictForm(EditorVerdictForm):
+    note = forms.CharField(
+        label="Public correction note",
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+        help_text="Shown with the correction on the claim's public page: what changed and why.",
+    )
+
+
+VERDICT_ACTION_FORMS = {
+    "check": ConfirmVerdictActionForm,
+    "publish_engine": ConfirmVerdictActionForm,
+    "publish_own": EditorVerdictForm,
+    "correct": CorrectVerdictForm,
+}
+
+
+def _format_date(value) -> str:
+    return value.isoformat() if value else EMPTY
+
+
+def _format_datetime(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M %Z") if value else EMPTY
+
+
+def _format_period(observation) -> str:
+    if observation is None:
+        return EMPTY
+    if observation.period_start == observation.period_end:
+        return _format_date(observation.period_end)
+    return f"{_format_date(observation.period_start)} to {_format_date(observation.period_end)}"
+
+
+def _format_deviation(verdict: Verdict) -> str:
+    if verdict.deviation is None:
+        return EMPTY
+    sign = "+" if verdict.deviation > 0 else ""
+    if verdict.deviation_unit == Verdict.DeviationUnit.RATIO:
+        percent = (verdict.deviation * 100).quantize(Decimal("0.1"))
+        return f"{sign}{format_number(percent)}% of the reference (ratio {sign}{format_number(verdict.deviation)})"
+    if verdict.deviation_unit == Verdict.DeviationUnit.POINTS:
+        return f"{sign}{format_number(verdict.deviation)} points"
+    return f"{sign}{format_number(verdict.deviation)}"
+
+
+def _made_by(verdict: Verdict) -> str:
+    if verdict.made_by_user_id:
+        return f"{verdict.get_made_by_display()} ({verdict.made_by_user.get_username()})"
+    return verdict.get_made_by_display()
+
+
+def _verdict_rows(verdict: Verdict, claim: Claim) -> list[tuple[str, str]]:
+    """A verdict's facts as (label, value) rows for the verdict page; the explanation is shown on its own."""
+    rating = verdict.label
+    if verdict.reason:
+        rating = f"{rating} ({verdict.reason.replace('_', ' ')})"
+    rows = [("Rating", rating), ("Made by", _made_by(verdict))]
+    if verdict.claimed_value is not None or verdict.reference_value is not None:
+        rows += [
+            ("Claimed", format_figure(verdict.claimed_value, claim.unit, claim.counted_noun)),
+            (
+                "Reference (computed change)" if claim.kind == ClaimKind.CHANGE else "Reference",
+                format_figure(verdict.reference_value, claim.unit, claim.counted_noun),
+            ),
+            ("Deviation", _format_deviation(verdict)),
+        ]
+    if verdict.made_by == Verdict.MadeBy.ENGINE:
+        rows += [("Rule", verdict.rule or EMPTY), ("Policy version", str(verdict.policy_version or EMPTY))]
+    if verdict.observation_id:
+        rows += [
+            ("Observation period", _format_period(verdict.observation)),
+            ("Release (vintage)", _format_date(verdict.observation.vintage)),
+        ]
+    if verdict.baseline_observation_id:
+        rows += [
+            ("Baseline period", _format_period(verdict.baseline_observation)),
+            ("Baseline release (vintage)", _format_date(verdict.baseline_observation.vintage)),
+        ]
+    rows.append(("Computed" if verdict.made_by == Verdict.MadeBy.ENGINE else "Made", _format_datetime(verdict.created_at)))
+    if verdict.published_at:
+        by = f" by {verdict.published_by.get_username()}" if verdict.published_by_id else ""
+        rows.append(("Published", _format_datetime(verdict.published_at) + by))
+    return rows
+
+
+def _engine_publish_refusal(claim: Claim) -> str:
+    """Why the engine's verdict cannot be published now ("" when it can). Mirrors the rules of
+    services.verdict_publish so the page does not offer a button bound to fail; the service still decides."""
+    computed, published = claim.computed_verdict, claim.published_verdict
+    if claim.value is None:
+        return "This claim has no figure, so the engine does not rate it: publish your own rating."
+    if computed is None:
+        return "The engine has no verdict on this claim yet: check it first."
+    if computed.rating == Rating.PENDING:
+        return "The engine's verdict is pending (the forecast is not due or has no data yet); it cannot be published."
+    if published is not None and published.pk == computed.pk:
+        return "The engine's latest verdict is the published verdict."
+    if published is not None and published.created_at >= computed.created_at:
+        return "The published verdict is newer than the engine's: correct it instead."
+    if not CheckRun.objects.filter(claim=claim, claim_version=claim.version, state=CheckRun.State.DONE).exists():
+        return "The claim changed after the engine's last check: check it again before publishing."
+    return ""
+
+
 @admin.register(Claim)
 class ClaimAdmin(HistoryAdmin):
     form = ClaimAdminForm
@@ -351,6 +489,7 @@ class ClaimAdmin(HistoryAdmin):
         "drift",
         "stated_on",
         "last_checked_at",
+        "verdict_link",
     ]
     list_display_links = ["id", "short_text"]
     list_filter = [
@@ -383,6 +522,9 @@ class ClaimAdmin(HistoryAdmin):
     history_list_display = ["version", "status"]
     inlines = [AppearanceInline, VerdictInline]
     actions = ["check_now", "publish_computed_verdict"]
+    # Adds "Publish or correct the verdict" to the change page's object tools.
+    change_form_template = "admin/claims/claim/change_form.html"
+    verdict_template = "admin/claims/claim/verdict.html"
     fieldsets = [
         (
             "Claim",
@@ -466,6 +608,167 @@ class ClaimAdmin(HistoryAdmin):
             self.message_user(request, f"Published the computed verdict of {published} claim(s).", messages.SUCCESS)
         if refused:
             self.message_user(request, "Not published: " + " ".join(refused), messages.WARNING)
+
+    # --- the verdict page ------------------------------------------------------------------------------------
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        verdict = path(
+            "<path:object_id>/verdict/",
+            self.admin_site.admin_view(self.verdict_view),
+            name="%s_%s_verdict" % info,
+        )
+        # Before the defaults: their "<path:object_id>/" catch-all would swallow ".../verdict/".
+        return [verdict, *super().get_urls()]
+
+    def verdict_view(self, request, object_id):
+        """Publish the engine's verdict, publish an editor's own rating, or correct the published verdict.
+
+        Every write goes through services.verdict_publish / verdict_correct (or claim_check); a refusal from a
+        service becomes an error on the form that was submitted, and nothing is written.
+        """
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        claim = self.get_object(request, unquote(object_id))
+        if claim is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_change_permission(request, claim):
+            raise PermissionDenied
+
+        bound = {}
+        if request.method == "POST":
+            action = request.POST.get("action")
+            if action not in VERDICT_ACTION_FORMS:
+                return HttpResponseBadRequest("Unknown verdict action.")
+            form = VERDICT_ACTION_FORMS[action](request.POST, prefix=action)
+            if form.is_valid():
+                try:
+                    message = self._run_verdict_action(request, claim, action, form.cleaned_data)
+                except ApplicationError as exc:
+                    self._verdict_form_error(form, exc)
+                else:
+                    self.message_user(request, message, messages.SUCCESS)
+                    view = "verdict" if action == "check" else "change"
+                    return HttpResponseRedirect(
+                        reverse(
+                            f"admin:{self.opts.app_label}_{self.opts.model_name}_{view}",
+                            args=[claim.pk],
+                            current_app=self.admin_site.name,
+                        )
+                    )
+            bound[action] = form
+        context = self._verdict_page_context(request, claim.pk, bound)
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.verdict_template, context)
+
+    @staticmethod
+    def _refuse_if_changed(request, current_id: int | None) -> None:
+        """The page names the verdict the editor saw; if another write moved it since, nothing is done."""
+        seen = request.POST.get("expected_verdict")
+        if seen is not None and seen != str(current_id or ""):
+            raise ConflictError(VERDICT_CHANGED, code="stale_verdict")
+
+    def _run_verdict_action(self, request, claim: Claim, action: str, data: dict) -> str:
+        """Run one action through its service and return the success message; a refusal raises ApplicationError."""
+        if action == "check":
+            # Not inside a transaction of ours: a failed check records its failure in its own transaction.
+            result = services.claim_check(claim=claim)
+            verdict = result.computed_verdict
+            if verdict is None:
+                return "Checked: the claim has no figure, so the engine does not rate it."
+            changed = result.check_run.outcome == CheckRun.Outcome.CHANGED
+            return f"Checked: the engine's verdict is {verdict.label}{' (new)' if changed else ', unchanged'}."
+        with transaction.atomic(using=router.db_for_write(Claim)):
+            # Lock the claim while comparing what the editor saw with the current state; the service's own lock
+            # is then taken within the same transaction.
+            locked = Claim.objects.select_for_update(of=("self",)).select_related("published_verdict").get(pk=claim.pk)
+            previous = locked.published_verdict
+            if action == "publish_engine":
+                self._refuse_if_changed(request, locked.computed_verdict_id)
+                verdict = services.verdict_publish(claim=locked, user=request.user)
+                if previous is not None and previous.pk == verdict.pk:
+                    message = f"The engine's verdict ({verdict.label}) was already the published verdict."
+                else:
+                    message = f"Published the engine's verdict: {verdict.label}."
+            elif action == "publish_own":
+                self._refuse_if_changed(request, locked.published_verdict_id)
+                if previous is not None:
+                    raise ConflictError(CORRECT_INSTEAD, code="already_published")
+                verdict = services.verdict_publish(
+                    claim=locked, user=request.user, rating=data["rating"], explanation=data["explanation"]
+                )
+                message = f"Published your rating: {verdict.label}."
+            else:
+                self._refuse_if_changed(request, locked.published_verdict_id)
+                verdict = services.verdict_correct(
+                    claim=locked,
+                    user=request.user,
+                    rating=data["rating"],
+                    explanation=data["explanation"],
+                    note=data["note"],
+                )
+                message = f"Corrected the published verdict: {previous.label} → {verdict.label}."
+            self.log_change(request, locked, message)
+        return message
+
+    @staticmethod
+    def _verdict_form_error(form, exc: ApplicationError) -> None:
+        field = next((name for name in exc.fields if name in form.fields), None)
+        form.add_error(field, exc.message)
+
+    def _verdict_page_context(self, request, claim_id: int, bound: dict) -> dict:
+        claim = (
+            Claim.objects.select_related(
+                "series",
+                "computed_verdict__observation",
+                "computed_verdict__baseline_observation",
+                "published_verdict__observation",
+                "published_verdict__baseline_observation",
+                "published_verdict__made_by_user",
+                "published_verdict__published_by",
+            )
+            .get(pk=claim_id)
+        )
+        computed, published = claim.computed_verdict, claim.published_verdict
+        forms_ = {action: bound.get(action) or form_class(prefix=action) for action, form_class in VERDICT_ACTION_FORMS.items()}
+        corrections = (
+            claim.verdicts.filter(supersedes__isnull=False, published_at__isnull=False)
+            .select_related("supersedes", "published_by")
+            .order_by("-published_at", "-id")
+        )
+        engine_refusal = _engine_publish_refusal(claim)
+        replaces_public_rating = (
+            not engine_refusal and published is not None and computed is not None and published.rating != computed.rating
+        )
+        return {
+            **self.admin_site.each_context(request),
+            "title": "Publish or correct the verdict",
+            "opts": self.opts,
+            "app_label": self.opts.app_label,
+            "original": claim,
+            "claim": claim,
+            "figure": format_figure(claim.value, claim.unit, claim.counted_noun),
+            "computed": computed,
+            "computed_rows": _verdict_rows(computed, claim) if computed else [],
+            "published": published,
+            "published_rows": _verdict_rows(published, claim) if published else [],
+            "drift": claim.drift,
+            "corrections": corrections,
+            "forms": forms_,
+            "has_errors": any(form.errors for form in bound.values()),
+            "can_check": claim.value is not None,
+            "engine_refusal": engine_refusal,
+            "replaces_public_rating": replaces_public_rating,
+            "can_publish_own": published is None,
+            "can_correct": published is not None,
+        }
+
+    @admin.display(description="verdict")
+    def verdict_link(self, obj):
+        url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_verdict", args=[obj.pk], current_app=self.admin_site.name
+        )
+        return format_html('<a href="{}" aria-label="Publish or correct the verdict of claim {}">Publish / correct</a>', url, obj.pk)
 
     @admin.display(description="text", ordering="text")
     def short_text(self, obj):

@@ -10,7 +10,7 @@ class ClaimsConfig(AppConfig):
         # `sources` never imports `claims`; what of it the public may see is decided here and handed over.
         from sources import selectors as source_selectors
 
-        from . import selectors
+        from . import selectors, signals  # noqa: F401  (signals keep search documents current)
 
         for model, condition in selectors.PUBLIC_CONDITIONS.items():
             source_selectors.register_public_condition(model, condition)

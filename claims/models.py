@@ -1,6 +1,7 @@
 """Claims, who made them, where they appeared, the verdicts on them and the checks that produced those verdicts."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -158,6 +159,12 @@ class Claim(models.Model):
         help_text="The engine's latest verdict.",
     )
     last_checked_at = models.DateTimeField(null=True, blank=True, help_text="When the engine last checked the claim.")
+    search_vector = SearchVectorField(
+        null=True,
+        editable=False,
+        help_text="PostgreSQL full-text document of the claim's text, speaker and excerpts (claims.search); "
+        "empty on SQLite, which searches the columns directly.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -165,7 +172,7 @@ class Claim(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(
-        m2m_fields=[topics], excluded_fields=["published_verdict", "computed_verdict", "last_checked_at"]
+        m2m_fields=[topics], excluded_fields=["published_verdict", "computed_verdict", "last_checked_at", "search_vector"]
     )
 
     class Meta:

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.db import models
 from rest_framework import serializers
 
 from sources.models import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS
@@ -19,6 +20,8 @@ class ValueField(serializers.DecimalField):
     }
 
     def __init__(self, **kwargs):
+        # "700000000", not "700000000.000000": the stored scale is an implementation detail.
+        kwargs.setdefault("normalize_output", True)
         kwargs.setdefault("max_digits", VALUE_MAX_DIGITS)
         kwargs.setdefault("decimal_places", VALUE_DECIMAL_PLACES)
         super().__init__(**kwargs)
@@ -28,3 +31,9 @@ class ValueField(serializers.DecimalField):
         if len(value.normalize().as_tuple().digits) > MAX_SIGNIFICANT_DIGITS:
             self.fail("too_precise")
         return value
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """Model serializers of the API: decimals come out as plain strings without padding zeros."""
+
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping, models.DecimalField: ValueField}

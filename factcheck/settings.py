@@ -48,6 +48,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First in, last out: it sees the final body, sets an ETag on every GET and answers 304 to If-None-Match.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "factcheck.middleware.VaryOnAuthorizationMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves the admin's static files from gunicorn in production without a separate web server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -138,6 +141,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "factcheck.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["factcheck.throttling.AnonymousRateThrottle"],
     "COERCE_DECIMAL_TO_STRING": True,
 }
 
@@ -146,6 +150,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Claims with numbers, checked against official reference series, with versioned verdicts.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Editor-only keys (computed_verdict, drift, notes) are absent for the public, so read-only fields are not
+    # marked required; the schema then matches both audiences' responses.
+    "COMPONENT_NO_READ_ONLY_REQUIRED": True,
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Celery. Outcomes live in CheckRun and SourceCheck rows, so there is no result backend.
@@ -184,6 +192,8 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # The organisation that publishes the verdicts (ClaimReview "author").
 FACTCHECK_PUBLISHER_NAME = env.str("FACTCHECK_PUBLISHER_NAME", default="Newsroom Fact Desk")
 FACTCHECK_PUBLISHER_URL = env.str("FACTCHECK_PUBLISHER_URL", default="http://127.0.0.1:8000/")
+# Requests an anonymous client may make (DRF rate syntax); answered 429 with Retry-After beyond it.
+FACTCHECK_API_ANON_RATE = env.str("FACTCHECK_API_ANON_RATE", default="120/min")
 # A claim whose last check is older than this is due again.
 FACTCHECK_RECHECK_AFTER_DAYS = env.int("FACTCHECK_RECHECK_AFTER_DAYS", default=7)
 

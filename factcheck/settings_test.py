@@ -16,3 +16,5 @@ from .settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
 # WhiteNoise would scan STATIC_ROOT, which only `collectstatic` creates; in tests it serves from the finders.
 WHITENOISE_AUTOREFRESH = True
+# The suite makes thousands of anonymous requests; the throttling test sets its own low rate.
+FACTCHECK_API_ANON_RATE = "100000/min"

@@ -11,3 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("factcheck.api_urls")),
 ]
+
+handler400 = "factcheck.views.bad_request"
+handler404 = "factcheck.views.not_found"
+handler500 = "factcheck.views.server_error"

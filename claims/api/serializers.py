@@ -15,14 +15,14 @@ from claims.models import (
     SpeakerKind,
     Verdict,
 )
-from factcheck.fields import ValueField
+from factcheck.fields import ModelSerializer, ValueField
 from sources.models import Observation, ReferenceSeries, Source, Unit
 
 
 # --- speakers ---------------------------------------------------------------------------------------------------
 
 
-class SpeakerSerializer(serializers.ModelSerializer):
+class SpeakerSerializer(ModelSerializer):
     class Meta:
         model = Speaker
         fields = ["id", "name", "kind", "role", "organization", "same_as"]
@@ -39,13 +39,13 @@ class SpeakerWriteSerializer(serializers.Serializer):
 # --- verdicts ---------------------------------------------------------------------------------------------------
 
 
-class ObservationRefSerializer(serializers.ModelSerializer):
+class ObservationRefSerializer(ModelSerializer):
     class Meta:
         model = Observation
         fields = ["period_start", "period_end", "value", "vintage"]
 
 
-class VerdictSerializer(serializers.ModelSerializer):
+class VerdictSerializer(ModelSerializer):
     label = serializers.CharField(read_only=True)
     observation = ObservationRefSerializer(read_only=True, allow_null=True)
     baseline_observation = ObservationRefSerializer(read_only=True, allow_null=True)
@@ -86,7 +86,7 @@ class CorrectionSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
-class CheckRunSerializer(serializers.ModelSerializer):
+class CheckRunSerializer(ModelSerializer):
     class Meta:
         model = CheckRun
         fields = [
@@ -163,7 +163,7 @@ class ClaimWriteSerializer(serializers.Serializer):
         return attrs
 
 
-class ClaimSerializer(serializers.ModelSerializer):
+class ClaimSerializer(ModelSerializer):
     """A claim as read. `computed_verdict`, `drift` and `notes` are for editors only: absent for anyone else."""
 
     speaker = SpeakerSerializer(read_only=True, allow_null=True)

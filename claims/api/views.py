@@ -11,6 +11,7 @@ from claims.models import Claim
 from factcheck.pagination import KeysetPagination
 from factcheck.permissions import IsEditor, IsEditorOrReadOnly, is_editor
 
+from .filters import ClaimFilter, VerdictFilter
 from .serializers import (
     CheckResponseSerializer,
     ClaimSerializer,
@@ -51,6 +52,7 @@ class SpeakerViewSet(_EditorAware, mixins.ListModelMixin, mixins.RetrieveModelMi
 class VerdictViewSet(_EditorAware, viewsets.ReadOnlyModelViewSet):
     serializer_class = VerdictSerializer
     pagination_class = KeysetPagination
+    filterset_class = VerdictFilter
     keyset_orderings = {"published_at": "published_at", "created_at": "created_at", "rating_value": "rating_value"}
 
     def get_queryset(self):
@@ -76,6 +78,7 @@ class ClaimViewSet(
     permission_classes = [IsEditorOrReadOnly]
     pagination_class = KeysetPagination
     http_method_names = ["get", "post", "patch", "head", "options"]
+    filterset_class = ClaimFilter
     keyset_orderings = {
         "published_at": "published_verdict__published_at",
         "as_of": "as_of",

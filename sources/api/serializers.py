@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from factcheck.fields import ValueField
+from factcheck.fields import ModelSerializer, ValueField
 from sources.models import (
     Observation,
     Outlet,
@@ -15,7 +15,7 @@ from sources.models import (
 )
 
 
-class OutletSerializer(serializers.ModelSerializer):
+class OutletSerializer(ModelSerializer):
     class Meta:
         model = Outlet
         fields = ["id", "name", "domain", "kind"]
@@ -27,7 +27,7 @@ class OutletWriteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=OutletKind.choices, required=False, default=OutletKind.NEWS)
 
 
-class SourceCheckSerializer(serializers.ModelSerializer):
+class SourceCheckSerializer(ModelSerializer):
     error = serializers.CharField(source="error_code", read_only=True)
 
     class Meta:
@@ -35,7 +35,7 @@ class SourceCheckSerializer(serializers.ModelSerializer):
         fields = ["id", "checked_at", "status_code", "final_url", "content_hash", "changed", "error", "duration_ms"]
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(ModelSerializer):
     outlet = OutletSerializer(read_only=True)
 
     class Meta:
@@ -51,7 +51,7 @@ class SourceWriteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=SourceKind.choices, required=False, default=SourceKind.ARTICLE)
 
 
-class ObservationSerializer(serializers.ModelSerializer):
+class ObservationSerializer(ModelSerializer):
     class Meta:
         model = Observation
         fields = ["id", "period_start", "period_end", "value", "vintage", "note"]
@@ -66,7 +66,7 @@ class ObservationWriteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class SeriesSerializer(serializers.ModelSerializer):
+class SeriesSerializer(ModelSerializer):
     publisher = OutletSerializer(read_only=True)
 
     class Meta:

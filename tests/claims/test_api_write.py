@@ -113,7 +113,7 @@ def test_full_flow_from_series_to_correction(editor_api_client, api_client):
     assert claim["series"] == "ice-beds"
     assert claim["topics"] == ["detention"]
     assert claim["quantity"] == {
-        "value": "38000.000000",
+        "value": "38000",
         "unit": "count",
         "counted_noun": "beds",
         "qualifier": "exact",
@@ -138,15 +138,15 @@ def test_full_flow_from_series_to_correction(editor_api_client, api_client):
     assert computed["claim"] == claim_id
     assert (computed["rating"], computed["rating_value"], computed["label"]) == ("accurate", 6, "Accurate")
     assert computed["made_by"] == "engine"
-    assert computed["claimed_value"] == "38000.000000"
-    assert computed["reference_value"] == "38000.000000"
+    assert computed["claimed_value"] == "38000"
+    assert computed["reference_value"] == "38000"
     assert Decimal(computed["deviation"]) == 0 and isinstance(computed["deviation"], str)
     assert computed["deviation_unit"] == "ratio"
     assert computed["rule"] == "bands_exact"
     assert computed["observation"] == {
         "period_start": "2024-01-31",
         "period_end": "2024-01-31",
-        "value": "38000.000000",
+        "value": "38000",
         "vintage": "2024-02-10",
     }
     assert computed["baseline_observation"] is None
@@ -337,7 +337,7 @@ def test_patch_replaces_quantity_and_appearances_whole(editor_api_client):
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["version"] == 2
-    assert body["quantity"]["value"] == "22000.000000"
+    assert body["quantity"]["value"] == "22000"
     assert body["quantity"]["qualifier"] == "exact"
     assert body["quantity"]["counted_noun"] == ""
     assert [(x["source"], x["excerpt"], x["is_first"]) for x in body["appearances"]] == [(b.pk, "22,000", True)]

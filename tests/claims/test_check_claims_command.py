@@ -46,7 +46,7 @@ def test_json_line_per_claim(claim):
     verdict = Verdict.objects.get(claim=claim)
     assert line["computed_verdict"]["id"] == verdict.pk
     assert line["computed_verdict"]["rating"] == "accurate"
-    assert line["computed_verdict"]["claimed_value"] == "38000.000000"
+    assert line["computed_verdict"]["claimed_value"] == "38000"
 
 
 def test_running_twice_is_not_a_new_check(claim):

@@ -85,7 +85,7 @@ def test_observation_idempotency_and_conflict(editor_api_client, series):
         "id": None,
         "period_start": "2024-01-01",
         "period_end": "2024-01-31",
-        "value": "38000.500000",
+        "value": "38000.5",
         "vintage": "2024-02-10",
         "note": "",
     }
