@@ -154,6 +154,14 @@ SPECTACULAR_SETTINGS = {
     # marked required; the schema then matches both audiences' responses.
     "COMPONENT_NO_READ_ONLY_REQUIRED": True,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RatingEnum": "claims.models.Rating",
+        "EditorRatingEnum": "claims.api.serializers.EDITOR_RATING_CHOICES",
+        "ClaimKindEnum": "claims.models.ClaimKind",
+        "SpeakerKindEnum": "claims.models.SpeakerKind",
+        "OutletKindEnum": "sources.models.OutletKind",
+        "SourceKindEnum": "sources.models.SourceKind",
+    },
 }
 
 # --- Celery. Outcomes live in CheckRun and SourceCheck rows, so there is no result backend.

@@ -215,6 +215,9 @@ class ClaimSerializer(ModelSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
+        view = self.context.get("view")
+        if getattr(view, "swagger_fake_view", False):
+            return fields  # the schema documents every key; the editor-only ones are optional there
         if not self.context.get("editor"):
             for name in self.EDITOR_ONLY:
                 fields.pop(name, None)
@@ -226,8 +229,12 @@ class CheckResponseSerializer(serializers.Serializer):
     computed_verdict = VerdictSerializer(allow_null=True)
 
 
+# An editor may give any rating but `pending`, which only the engine says of a forecast not yet due.
+EDITOR_RATING_CHOICES = [(value, label) for value, label in Rating.choices if value != Rating.PENDING]
+
+
 class PublishSerializer(serializers.Serializer):
-    rating = serializers.ChoiceField(choices=[r for r in Rating.values if r != Rating.PENDING], required=False)
+    rating = serializers.ChoiceField(choices=EDITOR_RATING_CHOICES, required=False)
     explanation = serializers.CharField(required=False, allow_blank=False, max_length=5000)
 
     def validate(self, attrs):
@@ -239,6 +246,6 @@ class PublishSerializer(serializers.Serializer):
 
 
 class CorrectSerializer(serializers.Serializer):
-    rating = serializers.ChoiceField(choices=[r for r in Rating.values if r != Rating.PENDING])
+    rating = serializers.ChoiceField(choices=EDITOR_RATING_CHOICES)
     explanation = serializers.CharField(max_length=5000)
     note = serializers.CharField(max_length=5000)

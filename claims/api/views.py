@@ -37,6 +37,7 @@ class SpeakerViewSet(_EditorAware, mixins.ListModelMixin, mixins.RetrieveModelMi
     serializer_class = SpeakerSerializer
     permission_classes = [IsEditorOrReadOnly]
     pagination_class = KeysetPagination
+    filterset_fields = ["kind"]
 
     def get_queryset(self):
         return selectors.speaker_list(editor=self.editor)

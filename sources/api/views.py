@@ -10,6 +10,7 @@ from factcheck.pagination import KeysetPagination
 from factcheck.permissions import IsEditorOrReadOnly, is_editor
 from sources import selectors, services
 
+from .filters import SourceFilter
 from .serializers import (
     ObservationSerializer,
     ObservationWriteSerializer,
@@ -47,6 +48,7 @@ class _ReadCreateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 class OutletViewSet(_ReadCreateViewSet):
     serializer_class = OutletSerializer
     write_serializer_class = OutletWriteSerializer
+    filterset_fields = ["kind"]
 
     def get_queryset(self):
         return selectors.outlet_list(editor=self.editor)
@@ -58,6 +60,7 @@ class OutletViewSet(_ReadCreateViewSet):
 class SourceViewSet(_ReadCreateViewSet):
     serializer_class = SourceSerializer
     write_serializer_class = SourceWriteSerializer
+    filterset_class = SourceFilter
 
     def get_queryset(self):
         return selectors.source_list(editor=self.editor)
@@ -78,6 +81,7 @@ class SeriesViewSet(_ReadCreateViewSet):
     write_serializer_class = SeriesWriteSerializer
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
+    filterset_fields = ["unit", "illustrative"]
 
     def get_queryset(self):
         return selectors.series_list(editor=self.editor)
