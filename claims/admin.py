@@ -436,8 +436,9 @@ def _verdict_rows(verdict: Verdict, claim: Claim) -> list[tuple[str, str]]:
                 "Reference (computed change)" if claim.kind == ClaimKind.CHANGE else "Reference",
                 format_figure(verdict.reference_value, claim.unit, claim.counted_noun),
             ),
-            ("Deviation", _format_deviation(verdict)),
         ]
+        if verdict.deviation is not None or verdict.made_by == Verdict.MadeBy.ENGINE:
+            rows.append(("Deviation", _format_deviation(verdict)))
     if verdict.made_by == Verdict.MadeBy.ENGINE:
         rows += [("Rule", verdict.rule or EMPTY), ("Policy version", str(verdict.policy_version or EMPTY))]
     if verdict.observation_id:
@@ -450,11 +451,26 @@ def _verdict_rows(verdict: Verdict, claim: Claim) -> list[tuple[str, str]]:
             ("Baseline period", _format_period(verdict.baseline_observation)),
             ("Baseline release (vintage)", _format_date(verdict.baseline_observation.vintage)),
         ]
-    rows.append(("Computed" if verdict.made_by == Verdict.MadeBy.ENGINE else "Made", _format_datetime(verdict.created_at)))
+    made = "Computed" if verdict.made_by == Verdict.MadeBy.ENGINE else "Made"
+    rows.append((made, _format_datetime(verdict.created_at)))
     if verdict.published_at:
         by = f" by {verdict.published_by.get_username()}" if verdict.published_by_id else ""
         rows.append(("Published", _format_datetime(verdict.published_at) + by))
     return rows
+
+
+def _figure_detail(claim: Claim) -> str:
+    """'2,000,000 cases (exact level, as of 2022-06-24)': the quantity as the engine reads it."""
+    if claim.value is None:
+        return "none: the claim has no figure"
+    facts = [f"{(claim.qualifier or '').replace('_', ' ')} {claim.kind or ''}".strip()]
+    if claim.as_of:
+        facts.append(f"as of {_format_date(claim.as_of)}")
+    if claim.baseline_date:
+        facts.append(f"from {_format_date(claim.baseline_date)}")
+    if claim.due_date:
+        facts.append(f"due {_format_date(claim.due_date)}")
+    return f"{format_figure(claim.value, claim.unit, claim.counted_noun)} ({', '.join(facts)})"
 
 
 def _engine_publish_refusal(claim: Claim) -> str:
@@ -730,7 +746,9 @@ class ClaimAdmin(HistoryAdmin):
             .get(pk=claim_id)
         )
         computed, published = claim.computed_verdict, claim.published_verdict
-        forms_ = {action: bound.get(action) or form_class(prefix=action) for action, form_class in VERDICT_ACTION_FORMS.items()}
+        forms_ = {
+            action: bound.get(action) or form_class(prefix=action) for action, form_class in VERDICT_ACTION_FORMS.items()
+        }
         corrections = (
             claim.verdicts.filter(supersedes__isnull=False, published_at__isnull=False)
             .select_related("supersedes", "published_by")
@@ -738,7 +756,10 @@ class ClaimAdmin(HistoryAdmin):
         )
         engine_refusal = _engine_publish_refusal(claim)
         replaces_public_rating = (
-            not engine_refusal and published is not None and computed is not None and published.rating != computed.rating
+            not engine_refusal
+            and published is not None
+            and computed is not None
+            and published.rating != computed.rating
         )
         return {
             **self.admin_site.each_context(request),
@@ -747,7 +768,7 @@ class ClaimAdmin(HistoryAdmin):
             "app_label": self.opts.app_label,
             "original": claim,
             "claim": claim,
-            "figure": format_figure(claim.value, claim.unit, claim.counted_noun),
+            "figure": _figure_detail(claim),
             "computed": computed,
             "computed_rows": _verdict_rows(computed, claim) if computed else [],
             "published": published,
@@ -765,10 +786,11 @@ class ClaimAdmin(HistoryAdmin):
 
     @admin.display(description="verdict")
     def verdict_link(self, obj):
-        url = reverse(
-            f"admin:{self.opts.app_label}_{self.opts.model_name}_verdict", args=[obj.pk], current_app=self.admin_site.name
+        name = f"admin:{self.opts.app_label}_{self.opts.model_name}_verdict"
+        url = reverse(name, args=[obj.pk], current_app=self.admin_site.name)
+        return format_html(
+            '<a href="{}" aria-label="Publish or correct the verdict of claim {}">Publish / correct</a>', url, obj.pk
         )
-        return format_html('<a href="{}" aria-label="Publish or correct the verdict of claim {}">Publish / correct</a>', url, obj.pk)
 
     @admin.display(description="text", ordering="text")
     def short_text(self, obj):
