@@ -5,6 +5,7 @@ sources and series that at least one published claim cites. Editors see everythi
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -61,9 +62,7 @@ def drift_condition() -> Q:
 
 def claim_queryset(*, editor: bool) -> QuerySet[Claim]:
     """Claims with everything their API shape needs, in a fixed number of queries whatever the page size."""
-    corrections = Verdict.objects.filter(supersedes__isnull=False, published_at__isnull=False).select_related(
-        "supersedes"
-    )
+    published = Verdict.objects.filter(published_at__isnull=False).select_related("published_by")
     qs = Claim.objects.select_related(
         "speaker",
         "series",
@@ -71,11 +70,33 @@ def claim_queryset(*, editor: bool) -> QuerySet[Claim]:
     ).prefetch_related(
         "topics",
         Prefetch("appearances", queryset=Appearance.objects.select_related("source__outlet")),
-        Prefetch("verdicts", queryset=corrections.order_by("published_at", "id"), to_attr="correction_list"),
+        Prefetch("verdicts", queryset=published.order_by("published_at", "id"), to_attr="published_list"),
     )
     if editor:
         return qs.select_related(*(f"computed_verdict__{name}" for name in _VERDICT_RELATED))
     return qs.filter(PUBLIC_CLAIM)
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A change of a claim's public rating: an editor's correction, or a newer engine verdict published over it."""
+
+    verdict: Verdict
+    previous: Verdict
+
+    @property
+    def note(self) -> str:
+        if self.verdict.note:
+            return self.verdict.note
+        release = f" (release of {self.verdict.observation.vintage})" if self.verdict.observation_id else ""
+        return f"Re-checked against newer reference data{release}."
+
+
+def claim_corrections(claim: Claim) -> list[Correction]:
+    """Every change of the public verdict after the first publication, oldest first. Needs `claim_queryset`'s
+    prefetch (`published_list`); corrections stay public for as long as the claim is."""
+    published = claim.published_list
+    return [Correction(verdict=current, previous=previous) for previous, current in zip(published, published[1:])]
 
 
 def claim_get(*, pk: int, editor: bool) -> Claim | None:

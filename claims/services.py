@@ -496,6 +496,11 @@ def verdict_publish(*, claim: Claim, user=None, rating: str | None = None, expla
             verdict.published_at, verdict.published_by = max(now, verdict.created_at), user
             verdict.save(update_fields=["published_at", "published_by"])
     else:
+        if claim.published_verdict_id is not None:
+            # A new public rating of a published claim is a correction: it must say why, publicly.
+            raise ConflictError(
+                "The claim has a published verdict; correct it (with a public note) instead.", code="already_published"
+            )
         rating, rating_value = _editor_rating(rating, explanation)
         verdict = Verdict.objects.create(
             claim=claim,

@@ -274,9 +274,9 @@ def _evaluate_level(claim: ClaimData, series: SeriesData, policy: Policy) -> Ver
     rating, rule, note = _judge(claim.value, obs.value, claim.qualifier, by_points, False, policy)
     deviation, deviation_unit = _deviation(claim.value, obs.value, by_points)
     due = f" by {claim.due_date}" if claim.kind == "forecast" else ""
-    claimed = _quantity(claim.value, claim.unit, claim.counted_noun or series.counted_noun)
+    claimed = format_quantity(claim.value, claim.unit, claim.counted_noun or series.counted_noun)
     sentence = (f"Claimed {_QUALIFIER_WORDS[claim.qualifier]}{claimed}{due}; {series.name} {_verb(series.name)} "
-                f"{_quantity(obs.value, series.unit)} {_when(obs)} (release of {obs.vintage}), so "
+                f"{format_quantity(obs.value, series.unit)} {_when(obs)} (release of {obs.vintage}), so "
                 f"{_comparison(claim.value, deviation, deviation_unit)}{note}")
     return _result(claim, policy, rating, rule, sentence, reference=obs.value, deviation=deviation,
                    deviation_unit=deviation_unit, observation=obs)
@@ -299,14 +299,14 @@ def _evaluate_change(claim: ClaimData, series: SeriesData, policy: Policy) -> Ve
                            "change between them", now, base)
     if base.value <= 0:
         return _unresolved(claim, policy, "baseline_not_positive", f"{series.name} was "
-                           f"{_quantity(base.value, series.unit)} at the baseline ({_span(base)}), and a "
+                           f"{format_quantity(base.value, series.unit)} at the baseline ({_span(base)}), and a "
                            "percent change needs a positive starting value", now, base)
     change = ((now.value - base.value) * 100 / base.value).quantize(_CHANGE_QUANTUM, ROUND_HALF_UP)
     rating, rule, note = _judge(claim.value, change, claim.qualifier, True, True, policy)
     deviation, deviation_unit = _deviation(claim.value, change, True)
     sentence = (f"Claimed a change of {_QUALIFIER_WORDS[claim.qualifier]}{_signed_percent(claim.value)}; "
-                f"{series.name} went from {_quantity(base.value, series.unit)} ({_span(base)}) to "
-                f"{_quantity(now.value, series.unit)} ({_span(now)}), a change of {_signed_percent(change, 1)}, "
+                f"{series.name} went from {format_quantity(base.value, series.unit)} ({_span(base)}) to "
+                f"{format_quantity(now.value, series.unit)} ({_span(now)}), a change of {_signed_percent(change, 1)}, "
                 f"so {_comparison(claim.value, deviation, deviation_unit, places=1)}{note}")
     return _result(claim, policy, rating, rule, sentence, reference=change, deviation=deviation,
                    deviation_unit=deviation_unit, observation=now, baseline=base)
@@ -417,7 +417,8 @@ def _signed_percent(value: Decimal, places: int | None = None) -> str:
     return f"{'+' if value > 0 and text != '0' else ''}{text}%"
 
 
-def _quantity(value: Decimal, unit: str, noun: str = "") -> str:
+def format_quantity(value: Decimal, unit: str, noun: str = "") -> str:
+    """A figure as readers write it: "$700,000,000", "62%", "38,000 beds", "3 points"."""
     text = _number(value)
     if unit == "USD":
         return text.replace(_MINUS, _MINUS + "$") if value < 0 else f"${text}"

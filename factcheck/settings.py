@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -200,6 +201,9 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # The organisation that publishes the verdicts (ClaimReview "author").
 FACTCHECK_PUBLISHER_NAME = env.str("FACTCHECK_PUBLISHER_NAME", default="Newsroom Fact Desk")
 FACTCHECK_PUBLISHER_URL = env.str("FACTCHECK_PUBLISHER_URL", default="http://127.0.0.1:8000/")
+# Where the public claim pages live; ClaimReview `url`s and Fact Check Tools results point there.
+FACTCHECK_SITE_URL = env.str("FACTCHECK_SITE_URL", default="http://127.0.0.1:8000/")
+FACTCHECK_LANGUAGE_CODE = env.str("FACTCHECK_LANGUAGE_CODE", default="en")
 # Requests an anonymous client may make (DRF rate syntax); answered 429 with Retry-After beyond it.
 FACTCHECK_API_ANON_RATE = env.str("FACTCHECK_API_ANON_RATE", default="120/min")
 # A claim whose last check is older than this is due again.

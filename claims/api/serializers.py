@@ -77,12 +77,13 @@ class VerdictSerializer(ModelSerializer):
 
 
 class CorrectionSerializer(serializers.Serializer):
-    """One entry of a claim's public correction log."""
+    """One entry of a claim's public correction log: a change of its published rating."""
 
-    verdict = serializers.IntegerField(source="pk")
-    corrected_at = serializers.DateTimeField(source="published_at")
-    previous_rating = serializers.CharField(source="supersedes.rating")
-    rating = serializers.CharField()
+    verdict = serializers.IntegerField(source="verdict.pk")
+    corrected_at = serializers.DateTimeField(source="verdict.published_at")
+    previous_rating = serializers.CharField(source="previous.rating")
+    rating = serializers.CharField(source="verdict.rating")
+    made_by = serializers.CharField(source="verdict.made_by")
     note = serializers.CharField()
 
 
@@ -172,7 +173,7 @@ class ClaimSerializer(ModelSerializer):
     quantity = serializers.SerializerMethodField()
     appearances = AppearanceSerializer(many=True, read_only=True)
     verdict = VerdictSerializer(source="published_verdict", read_only=True, allow_null=True)
-    corrections = CorrectionSerializer(source="correction_list", many=True, read_only=True)
+    corrections = serializers.SerializerMethodField()
     next_check_due = serializers.SerializerMethodField()
     computed_verdict = VerdictSerializer(read_only=True, allow_null=True)
     drift = serializers.BooleanField(read_only=True)
@@ -207,6 +208,10 @@ class ClaimSerializer(ModelSerializer):
         if claim.value is None:
             return None
         return QuantitySerializer(claim).data
+
+    @extend_schema_field(CorrectionSerializer(many=True))
+    def get_corrections(self, claim: Claim):
+        return CorrectionSerializer(selectors.claim_corrections(claim), many=True).data
 
     @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_next_check_due(self, claim: Claim):

@@ -1,15 +1,20 @@
 """The API of claims, speakers and verdicts. Writes go through claims.services; reads through claims.selectors."""
 
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from claims import selectors, services
+from claims.claimreview import claim_review, site_url
 from claims.models import Claim
 from factcheck.pagination import KeysetPagination
 from factcheck.permissions import IsEditor, IsEditorOrReadOnly, is_editor
+from factcheck.renderers import JSONLDRenderer
 
 from .filters import ClaimFilter, VerdictFilter
 from .serializers import (
@@ -100,6 +105,15 @@ class ClaimViewSet(
             raise Http404
         return claim
 
+    @extend_schema(responses={(200, "application/ld+json"): OpenApiTypes.OBJECT}, summary="ClaimReview JSON-LD")
+    @action(detail=True, methods=["get"], renderer_classes=[JSONLDRenderer, JSONRenderer])
+    def claimreview(self, request, pk=None):
+        """schema.org ClaimReview of the claim's published verdict (published claims only)."""
+        claim = selectors.claim_get(pk=pk, editor=False)
+        if claim is None:
+            raise Http404
+        return Response(claim_review(claim))
+
     @extend_schema(request=ClaimWriteSerializer, responses={201: ClaimSerializer})
     def create(self, request):
         incoming = ClaimWriteSerializer(data=request.data)
@@ -146,3 +160,26 @@ class ClaimViewSet(
         incoming.is_valid(raise_exception=True)
         services.verdict_correct(claim=self._claim_for_write(pk), user=request.user, **incoming.validated_data)
         return self._read(pk)
+
+
+class ClaimReviewFeedView(APIView):
+    """Every published verdict as ClaimReview, newest first, for aggregators (a schema.org DataFeed)."""
+
+    renderer_classes = [JSONLDRenderer, JSONRenderer]
+    pagination_class = KeysetPagination
+    keyset_orderings = {"published_at": "published_verdict__published_at"}
+    default_ordering = "-published_at"
+
+    @extend_schema(responses={(200, "application/ld+json"): OpenApiTypes.OBJECT}, summary="ClaimReview feed")
+    def get(self, request):
+        paginator = self.pagination_class()
+        claims = paginator.paginate_queryset(selectors.claim_queryset(editor=False), request, view=self)
+        return Response(
+            {
+                "@context": "https://schema.org",
+                "@type": "DataFeed",
+                "url": site_url(request.path),
+                "dataFeedElement": [claim_review(claim) for claim in claims],
+                "next": paginator.get_next_link(),
+            }
+        )
