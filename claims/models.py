@@ -159,6 +159,11 @@ class Claim(models.Model):
         help_text="The engine's latest verdict.",
     )
     last_checked_at = models.DateTimeField(null=True, blank=True, help_text="When the engine last checked the claim.")
+    check_lease_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="A sweep handed the claim to a worker until then; another sweep leaves it alone meanwhile.",
+    )
     search_vector = SearchVectorField(
         null=True,
         editable=False,
@@ -172,7 +177,7 @@ class Claim(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(
-        m2m_fields=[topics], excluded_fields=["published_verdict", "computed_verdict", "last_checked_at", "search_vector"]
+        m2m_fields=[topics], excluded_fields=["published_verdict", "computed_verdict", "last_checked_at", "search_vector", "check_lease_until"]
     )
 
     class Meta:
@@ -456,3 +461,66 @@ class CheckRun(models.Model):
 
     def __str__(self):
         return f"check of claim {self.claim_id} v{self.claim_version} data {self.data_version} policy v{self.policy_version}: {self.state}"
+
+
+class WebhookEvent(models.TextChoices):
+    VERDICT_PUBLISHED = "verdict.published", "A verdict was published"
+    VERDICT_CORRECTED = "verdict.corrected", "A published verdict was corrected"
+    CLAIM_DRIFT = "claim.drift", "The engine now disagrees with a published verdict"
+
+
+class WebhookSubscription(models.Model):
+    """A newsroom system that wants to hear about verdicts; each event is POSTed signed with its secret."""
+
+    name = models.CharField(max_length=200)
+    url = models.URLField(max_length=2000, help_text="Where events are POSTed (fetched with the safe fetcher's rules).")
+    secret = models.CharField(
+        max_length=200, help_text="Shared secret: X-Factcheck-Signature is sha256=HMAC-SHA256(secret, raw body)."
+    )
+    events = models.JSONField(default=list, blank=True, help_text="Event types to send; empty means all of them.")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=~Q(secret=""), name="webhook_secret_not_empty")]
+
+    def __str__(self):
+        return self.name
+
+    def wants(self, event: str) -> bool:
+        return self.is_active and (not self.events or event in self.events)
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed (gave up)"
+
+
+class WebhookDelivery(models.Model):
+    """One event for one subscriber, and the log of delivering it. `event_id` lets receivers drop repeats."""
+
+    subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
+    event_id = models.UUIDField(help_text="The event's id; the same for every attempt and every subscriber.")
+    event = models.CharField(max_length=40, choices=WebhookEvent.choices)
+    payload = models.JSONField()
+    state = models.CharField(max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True, help_text="A worker is delivering it until then.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "webhook deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "event_id"], name="webhook_delivery_once_per_event"),
+            models.CheckConstraint(condition=_in("event", WebhookEvent), name="webhook_event_valid"),
+            models.CheckConstraint(condition=_in("state", DeliveryState), name="webhook_state_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.event} {self.event_id} to {self.subscription_id}: {self.state}"
