@@ -208,6 +208,16 @@ FACTCHECK_LANGUAGE_CODE = env.str("FACTCHECK_LANGUAGE_CODE", default="en")
 FACTCHECK_API_ANON_RATE = env.str("FACTCHECK_API_ANON_RATE", default="120/min")
 # A claim whose last check is older than this is due again.
 FACTCHECK_RECHECK_AFTER_DAYS = env.int("FACTCHECK_RECHECK_AFTER_DAYS", default=7)
+# The safe fetcher (sources/fetching.py) for URLs from editors and imported files. Loopback addresses and any
+# port (FETCH_ALLOWED_PORTS = None or []) are for tests' local servers; production keeps the defaults.
+FETCH_ALLOW_LOOPBACK = env.bool("FETCH_ALLOW_LOOPBACK", default=False)
+# An empty environment value keeps 80 and 443 rather than opening every port.
+FETCH_ALLOWED_PORTS = env.list("FETCH_ALLOWED_PORTS", cast=int, default=[80, 443]) or [80, 443]
+FETCH_MAX_BYTES = env.int("FETCH_MAX_BYTES", default=10 * 1024 * 1024)
+# One deadline for the whole fetch: DNS, connect, TLS, headers, body and every redirect hop.
+FETCH_DEADLINE_SECONDS = env.float("FETCH_DEADLINE_SECONDS", default=20.0)
+FETCH_MAX_REDIRECTS = env.int("FETCH_MAX_REDIRECTS", default=5)
+FETCH_USER_AGENT = env.str("FETCH_USER_AGENT", default="factcheck-tracker/1.0 (link checker)")
 
 LOGGING = {
     "version": 1,
