@@ -547,21 +547,38 @@ _REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 _READ_SIZE = 64 * 1024
 
 
-def _request_bytes(target: _Target, policy: FetchPolicy) -> bytes:
-    user_agent = re.sub(r"[\x00-\x1f\x7f]", "", policy.user_agent)
+def _header_text(value: str) -> str:
+    return re.sub(r"[\x00-\x1f\x7f]", "", value)  # no CR/LF: a value can never start a header of its own
+
+
+def _request_bytes(
+    target: _Target, policy: FetchPolicy, method: str = "GET", body: bytes = b"", headers: dict | None = None
+) -> bytes:
     lines = [
-        f"GET {target.request_target} HTTP/1.1",
+        f"{method} {target.request_target} HTTP/1.1",
         f"Host: {target.host_header}",
-        f"User-Agent: {user_agent}",
+        f"User-Agent: {_header_text(policy.user_agent)}",
         "Accept: */*",
         # No compression: the size cap then applies to the bytes that are read, and nothing inflates after it.
         "Accept-Encoding: identity",
         "Connection: close",
     ]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("ascii", errors="replace")
+    for name, value in (headers or {}).items():
+        lines.append(f"{_header_text(name).replace(':', '')}: {_header_text(str(value))}")
+    if method != "GET" or body:
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", errors="replace") + body
 
 
-def _fetch_once(target: _Target, policy: FetchPolicy, deadline: _Deadline, max_bytes: int) -> _Answer:
+def _fetch_once(
+    target: _Target,
+    policy: FetchPolicy,
+    deadline: _Deadline,
+    max_bytes: int,
+    method: str = "GET",
+    body: bytes = b"",
+    headers: dict | None = None,
+) -> _Answer:
     addresses = _checked_addresses(target, policy, deadline)
     sock = _connect(target, addresses, deadline)
     response: http.client.HTTPResponse | None = None
@@ -571,14 +588,14 @@ def _fetch_once(target: _Target, policy: FetchPolicy, deadline: _Deadline, max_b
             # The TCP connection stays on the checked address; SNI and the certificate check use the name.
             sock = _ssl_context().wrap_socket(sock, server_hostname=target.tls_hostname)
         sock.settimeout(deadline.remaining("sending the request"))
-        sock.sendall(_request_bytes(target, policy))
-        response = http.client.HTTPResponse(_ResponseSocket(_DeadlineReader(sock, deadline)), method="GET")
+        sock.sendall(_request_bytes(target, policy, method, body, headers))
+        response = http.client.HTTPResponse(_ResponseSocket(_DeadlineReader(sock, deadline)), method=method)
         response.begin()
         headers: dict[str, str] = {}
         for name, value in response.getheaders():
             key = name.lower()
             headers[key] = f"{headers[key]}, {value}" if key in headers else value
-        if response.status in _REDIRECT_STATUSES and "location" in headers:
+        if response.status in _REDIRECT_STATUSES and "location" in headers and method == "GET":
             return _Answer(response.status, headers, b"")
         if response.length is not None and response.length > max_bytes:
             raise FetchError(
@@ -629,14 +646,24 @@ def _fetch_once(target: _Target, policy: FetchPolicy, deadline: _Deadline, max_b
 
 
 def fetch(
-    url: str, *, max_bytes: int | None = None, deadline: float | None = None, policy: FetchPolicy | None = None
+    url: str,
+    *,
+    max_bytes: int | None = None,
+    deadline: float | None = None,
+    policy: FetchPolicy | None = None,
+    method: str = "GET",
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
 ) -> FetchResult:
-    """GET a URL under the fetch policy (the FETCH_* settings unless `policy` is given).
+    """GET (or POST `body` with `headers`) a URL under the fetch policy (the FETCH_* settings unless `policy`).
 
     `max_bytes` and `deadline` (seconds, for the whole fetch including redirects) override the policy's.
-    Redirects (301, 302, 303, 307, 308) are followed, each hop checked like the first URL. Any HTTP status is a
+    A GET follows redirects (301, 302, 303, 307, 308), each hop checked like the first URL; any other method
+    returns the redirect as its result, so a body is never re-sent somewhere else. Any HTTP status is a
     result; a refusal or a failure raises FetchError.
     """
+    if method not in ("GET", "POST"):
+        raise ValueError(f"unsupported method {method!r}")
     policy = policy or FetchPolicy.from_settings()
     cap = policy.max_bytes if max_bytes is None else max_bytes
     clock = _Deadline(policy.deadline_seconds if deadline is None else deadline)
@@ -646,8 +673,8 @@ def fetch(
     while True:
         try:
             target = _parse_url(current, policy)
-            answer = _fetch_once(target, policy, clock, cap)
-            if answer.status in _REDIRECT_STATUSES and "location" in answer.headers:
+            answer = _fetch_once(target, policy, clock, cap, method, body, headers)
+            if method == "GET" and answer.status in _REDIRECT_STATUSES and "location" in answer.headers:
                 if len(redirects) >= policy.max_redirects:
                     raise FetchError(FetchErrorCode.TOO_MANY_REDIRECTS, f"more than {policy.max_redirects} redirects")
                 redirects.append(target.url)

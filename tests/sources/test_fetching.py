@@ -129,6 +129,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         except OSError:  # the fetcher hung up, as it should on the drips and the oversized bodies
             pass
 
+    def do_POST(self):
+        path = self.path.partition("?")[0]
+        self.server.hits[path] += 1
+        received = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if path == "/redirect-post":
+            return self.send(307, b"", headers=[("Location", "/echo-post")])
+        answer = {"method": "POST", "body": received.decode(), "headers": {k.lower(): v for k, v in self.headers.items()}}
+        self.send(202, json.dumps(answer).encode(), content_type="application/json")
+
     # helpers
     def send(self, status, body, content_type="text/plain", headers=()):
         self.send_response(status)
@@ -755,3 +764,32 @@ def test_an_explicit_policy_replaces_the_settings(server):
     lenient = FetchPolicy(allow_loopback=True, allowed_ports=None, max_bytes=100, deadline_seconds=2)
     assert fetch(server.url("/ok"), policy=lenient).body == b"hello, world"
     assert urlsplit(fetch(server.url("/chain/1"), policy=lenient).final_url).path == "/chain/0"
+
+
+def test_a_post_sends_its_body_and_headers_and_returns_the_answer(server):
+    result = fetch(
+        server.url("/hook"),
+        method="POST",
+        body=b'{"event": "verdict.published"}',
+        headers={"Content-Type": "application/json", "X-Signature": "sha256=abc\r\nInjected: yes"},
+    )
+    sent = json.loads(result.body)
+
+    assert result.status_code == 202
+    assert sent["body"] == '{"event": "verdict.published"}'
+    assert sent["headers"]["content-type"] == "application/json"
+    assert sent["headers"]["x-signature"] == "sha256=abcInjected: yes"  # CR/LF stripped: no header injection
+    assert "injected" not in sent["headers"]
+
+
+def test_a_post_is_never_redirected_so_its_body_goes_nowhere_else(server):
+    result = fetch(server.url("/redirect-post"), method="POST", body=b"secret payload")
+
+    assert result.status_code == 307
+    assert server.hits["/echo-post"] == 0
+
+
+def test_a_post_to_a_forbidden_address_is_refused_without_connecting(production, network):
+    with pytest.raises(FetchError) as refused:
+        fetch("http://169.254.169.254/hook", method="POST", body=b"{}")
+    assert refused.value.code == "address_not_allowed"
