@@ -9,7 +9,7 @@ PORT ?= 8000
 # The development server runs with DEBUG on, which gives it a development SECRET_KEY.
 DEV_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run test install install-dev migrate demo check lint clean
+.PHONY: run web test install install-dev migrate demo check clean
 
 $(VENV)/.python-ok:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: make PYTHON=python3.11 ...")'
@@ -35,8 +35,13 @@ demo: migrate
 	$(DEV_ENV) $(PY) manage.py load_demo
 	$(DEV_ENV) $(PY) manage.py create_demo_editor
 
+# Web, Celery worker and beat together (Procfile.dev); Ctrl-C stops all three.
 run: demo
-	@echo "Serving on http://$(HOST):$(PORT)/admin/ (Ctrl-C stops it)"
+	@echo "Serving on http://$(HOST):$(PORT)/admin/ with a Celery worker and beat (Ctrl-C stops them)"
+	$(DEV_ENV) HOST=$(HOST) PORT=$(PORT) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho -f Procfile.dev start
+
+# The web process alone, without the worker and beat.
+web: demo
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite. Uses DATABASE_URL when set (CI: PostgreSQL), else SQLite in memory.
