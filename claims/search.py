@@ -52,11 +52,15 @@ def claim_search(queryset: QuerySet[Claim], query: str) -> QuerySet[Claim]:
         # websearch syntax accepts anything a person types ("quoted phrases", -exclusions) without syntax errors.
         return queryset.filter(search_vector=SearchQuery(query, config=CONFIG, search_type="websearch"))
     for word in query.split():
+        # The same parts as the PostgreSQL document: text, speaker (name, role, organisation), excerpts, topics.
         in_excerpt = Appearance.objects.filter(claim=OuterRef("pk"), excerpt__icontains=word)
+        in_topics = Claim.topics.through.objects.filter(claim=OuterRef("pk"), topic__slug__icontains=word)
         queryset = queryset.filter(
             Q(text__icontains=word)
             | Q(speaker__name__icontains=word)
             | Q(speaker__role__icontains=word)
+            | Q(speaker__organization__icontains=word)
             | Q(Exists(in_excerpt))
+            | Q(Exists(in_topics))
         )
     return queryset

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from sources.models import Outlet, ReferenceSeries, Source
 
@@ -62,7 +61,7 @@ def drift_condition() -> Q:
 
 def claim_queryset(*, editor: bool) -> QuerySet[Claim]:
     """Claims with everything their API shape needs, in a fixed number of queries whatever the page size."""
-    published = Verdict.objects.filter(published_at__isnull=False).select_related("published_by")
+    published = Verdict.objects.filter(published_at__isnull=False).select_related("published_by", "observation")
     qs = Claim.objects.select_related(
         "speaker",
         "series",
@@ -109,7 +108,7 @@ def claim_next_check_due(claim: Claim) -> datetime.datetime | None:
     if claim.value is None or claim.series_id is None:
         return None
     if claim.last_checked_at is None:
-        return timezone.now()
+        return claim.created_at  # due since it was written; a fixed time keeps responses (and ETags) stable
     due = claim.last_checked_at + datetime.timedelta(days=settings.FACTCHECK_RECHECK_AFTER_DAYS)
     if claim.kind == ClaimKind.FORECAST and claim.due_date:
         falls_due = datetime.datetime.combine(claim.due_date, datetime.time.min, tzinfo=datetime.timezone.utc)

@@ -12,9 +12,15 @@ from claims import selectors
 from claims.models import Appearance, Claim, ClaimStatus, MadeBy, Rating, Verdict
 from claims.search import MAX_QUERY_LENGTH, claim_search
 from factcheck.permissions import is_editor
-from sources.models import Unit
+from sources.api.filters import BOOLEAN_CHOICES, IdFilter
+from sources.models import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS, Unit
 
-BOOLEAN_CHOICES = [("true", "true"), ("false", "false")]
+
+def value_filter(lookup_expr: str) -> django_filters.NumberFilter:
+    # The same bounds as a stored figure, so an absurd exponent is a 400 and never a database overflow.
+    return django_filters.NumberFilter(
+        field_name="value", lookup_expr=lookup_expr, max_digits=VALUE_MAX_DIGITS, decimal_places=VALUE_DECIMAL_PLACES
+    )
 
 
 def _is_true(value: str) -> bool:
@@ -22,16 +28,16 @@ def _is_true(value: str) -> bool:
 
 
 class ClaimFilter(django_filters.FilterSet):
-    speaker = django_filters.NumberFilter(field_name="speaker_id", help_text="Speaker id.")
-    outlet = django_filters.NumberFilter(method="filter_outlet", help_text="Outlet id of any appearance's source.")
+    speaker = IdFilter(field_name="speaker_id", help_text="Speaker id.")
+    outlet = IdFilter(method="filter_outlet", help_text="Outlet id of any appearance's source.")
     topic = django_filters.CharFilter(method="filter_topic", max_length=100, help_text="Topic slug.")
     rating = django_filters.ChoiceFilter(
         field_name="published_verdict__rating", choices=Rating.choices, help_text="Rating code of the published verdict."
     )
     unit = django_filters.ChoiceFilter(choices=Unit.choices)
     counted_noun = django_filters.CharFilter(lookup_expr="iexact", max_length=100)
-    value_min = django_filters.NumberFilter(field_name="value", lookup_expr="gte")
-    value_max = django_filters.NumberFilter(field_name="value", lookup_expr="lte")
+    value_min = value_filter("gte")
+    value_max = value_filter("lte")
     as_of_after = django_filters.DateFilter(field_name="as_of", lookup_expr="gte")
     as_of_before = django_filters.DateFilter(field_name="as_of", lookup_expr="lte")
     published_after = django_filters.DateFilter(
@@ -84,7 +90,7 @@ class ClaimFilter(django_filters.FilterSet):
 
 
 class VerdictFilter(django_filters.FilterSet):
-    claim = django_filters.NumberFilter(field_name="claim_id")
+    claim = IdFilter(field_name="claim_id")
     rating = django_filters.ChoiceFilter(choices=Rating.choices)
     made_by = django_filters.ChoiceFilter(choices=MadeBy.choices)
     published_after = django_filters.DateFilter(field_name="published_at", lookup_expr="date__gte")
