@@ -26,7 +26,7 @@ from factcheck.exceptions import ApplicationError, ConflictError
 from sources.admin import HistoryAdmin, ReadOnlyAdmin, changelist_link
 from sources.models import Unit
 
-from . import services
+from . import exports, imports, services
 from .models import (
     Appearance,
     CheckRun,
@@ -492,6 +492,51 @@ def _engine_publish_refusal(claim: Claim) -> str:
     return ""
 
 
+# --- Exports and imports: the same columns and rules as the API and the import commands --------------------------
+
+IMPORT_MAX_BYTES = 20 * 1024 * 1024
+
+
+class ImportUploadForm(forms.Form):
+    what = forms.ChoiceField(
+        label="The file holds",
+        choices=[
+            (
+                "claims",
+                "Claims: CSV or JSON Lines in the export's columns, or ClaimReview JSON-LD (or an HTML page with it)",
+            ),
+            ("series", "Reference series and observations: CSV or JSON Lines in the series export's columns"),
+        ],
+        widget=forms.RadioSelect,
+        initial="claims",
+        help_text="Import series before the claims that cite them.",
+    )
+    file = forms.FileField(
+        help_text="UTF-8 text, at most 20 MB. Rows are matched on natural keys: importing twice changes nothing."
+    )
+    format = forms.ChoiceField(
+        choices=[
+            ("auto", "Detect (by extension, else content)"),
+            ("csv", "CSV"),
+            ("jsonl", "JSON Lines"),
+            ("claimreview", "ClaimReview JSON-LD / HTML"),
+        ],
+        initial="auto",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise ValidationError("The file is larger than 20 MB; use the import_claims / import_series commands.")
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("what") == "series" and cleaned.get("format") == "claimreview":
+            self.add_error("format", "Series are imported from CSV or JSON Lines.")
+        return cleaned
+
+
 @admin.register(Claim)
 class ClaimAdmin(HistoryAdmin):
     form = ClaimAdminForm
@@ -537,10 +582,11 @@ class ClaimAdmin(HistoryAdmin):
     ]
     history_list_display = ["version", "status"]
     inlines = [AppearanceInline, VerdictInline]
-    actions = ["check_now", "publish_computed_verdict"]
+    actions = ["check_now", "publish_computed_verdict", "export_csv", "export_jsonl"]
     # Adds "Publish or correct the verdict" to the change page's object tools.
     change_form_template = "admin/claims/claim/change_form.html"
     verdict_template = "admin/claims/claim/verdict.html"
+    import_template = "admin/claims/claim/import.html"
     fieldsets = [
         (
             "Claim",
@@ -625,6 +671,14 @@ class ClaimAdmin(HistoryAdmin):
         if refused:
             self.message_user(request, "Not published: " + " ".join(refused), messages.WARNING)
 
+    @admin.action(description="Export selected claims as CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        return exports.claims_export_response(exports.claims_for_export(queryset, editor=True), "csv")
+
+    @admin.action(description="Export selected claims as JSON Lines", permissions=["view"])
+    def export_jsonl(self, request, queryset):
+        return exports.claims_export_response(exports.claims_for_export(queryset, editor=True), "jsonl")
+
     # --- the verdict page ------------------------------------------------------------------------------------
 
     def get_urls(self):
@@ -634,8 +688,54 @@ class ClaimAdmin(HistoryAdmin):
             self.admin_site.admin_view(self.verdict_view),
             name="%s_%s_verdict" % info,
         )
-        # Before the defaults: their "<path:object_id>/" catch-all would swallow ".../verdict/".
-        return [verdict, *super().get_urls()]
+        upload = path("import/", self.admin_site.admin_view(self.import_view), name="%s_%s_import" % info)
+        # Before the defaults: their "<path:object_id>/" catch-all would swallow ".../verdict/" and "import/".
+        return [upload, verdict, *super().get_urls()]
+
+    # --- the import page -------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _may_import(user, what: str) -> bool:
+        if what == "series":
+            return user.has_perms(["sources.add_referenceseries", "sources.add_observation"])
+        return user.has_perm("claims.add_claim")
+
+    def import_view(self, request):
+        """Upload a file of claims or series; every row is imported through claims.imports, as the commands do,
+        and the report (what was created, updated, unchanged or refused, and why) is shown as a table."""
+        if not self._may_import(request.user, "claims"):
+            raise PermissionDenied
+        report = None
+        if request.method == "POST":
+            form = ImportUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                what = form.cleaned_data["what"]
+                if not self._may_import(request.user, what):
+                    raise PermissionDenied
+                upload = form.cleaned_data["file"]
+                run = imports.import_series if what == "series" else imports.import_claims
+                try:
+                    report = run(
+                        upload.read(), fmt=form.cleaned_data["format"], filename=upload.name, user=request.user
+                    )
+                except imports.ImportFileError as exc:
+                    form.add_error("file", str(exc))
+                else:
+                    level = messages.SUCCESS if report.imported else messages.ERROR
+                    self.message_user(request, f"{upload.name}: {report.summary()}", level)
+        else:
+            form = ImportUploadForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import claims or series",
+            "opts": self.opts,
+            "app_label": self.opts.app_label,
+            "form": form,
+            "report": report,
+            "counts": report.counts if report else None,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.import_template, context)
 
     def verdict_view(self, request, object_id):
         """Publish the engine's verdict, publish an editor's own rating, or correct the published verdict.

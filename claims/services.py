@@ -550,3 +550,328 @@ def verdict_correct(*, claim: Claim, rating: str, explanation: str, note: str, u
     _mark_published(claim, verdict, user)
     logger.info("verdict.corrected", extra={"claim_id": claim.pk, "verdict_id": verdict.pk, "supersedes": previous.pk})
     return verdict
+
+
+# --- imports (claims.imports): upserts on natural keys ----------------------------------------------------------
+#
+# An import makes the database say what a file says, matching rows on natural keys: a speaker on (name, kind), a
+# source on its URL, an outlet on its name, a series on its slug, a claim on (text, speaker's name, stated_on).
+# What a file does not carry is left as stored; what is the same is not written, so importing a file twice
+# changes nothing (no new rows, no version bump, no history).
+
+
+def speaker_match_or_create(
+    *, name: str, kind: str | None = None, role: str = "", same_as: str = "", organization: str = ""
+) -> tuple[Speaker, str]:
+    """The speaker named `name` of `kind` (any kind when None), created if missing; returns (speaker, action).
+
+    A matched speaker only gets the role or `same_as` it lacks: editors keep speakers' records, a file does not
+    overwrite them.
+    """
+    matches = Speaker.objects.filter(name=name)
+    if kind:
+        matches = matches.filter(kind=kind)
+    speaker = matches.order_by("pk").first()
+    if speaker is None:
+        return (
+            speaker_create(
+                name=name, kind=kind or Speaker.Kind.PERSON, role=role, same_as=same_as, organization=organization
+            ),
+            "created",
+        )
+    missing = {
+        field: value
+        for field, value in (("role", role), ("same_as", same_as), ("organization", organization))
+        if value and not getattr(speaker, field)
+    }
+    if not missing:
+        return speaker, "unchanged"
+    for field, value in missing.items():
+        setattr(speaker, field, value)
+    speaker.save(update_fields=list(missing))
+    return speaker, "updated"
+
+
+def outlet_match_or_create(*, name: str, kind: str | None = None):
+    """The outlet named `name` (case-insensitive), created with `kind` (default news) if missing."""
+    from sources import services as source_services
+    from sources.models import Outlet
+
+    outlet = Outlet.objects.filter(name__iexact=name).order_by("pk").first()
+    if outlet is not None:
+        return outlet, "unchanged"
+    return source_services.outlet_create(name=name, kind=kind or Outlet.Kind.NEWS), "created"
+
+
+def source_match_or_create(
+    *, url: str, title: str = "", outlet_name: str = "", published_on: datetime.date | None = None
+) -> tuple[Source, str]:
+    """The source at `url`, created if missing. A matched source only gets the title, outlet or date it lacks."""
+    from sources import services as source_services
+
+    source = Source.objects.filter(url=url).select_related("outlet").first()
+    outlet = outlet_match_or_create(name=outlet_name)[0] if outlet_name else None
+    if source is None:
+        return source_services.source_create(url=url, title=title, outlet=outlet, published_on=published_on), "created"
+    missing = {
+        field: value
+        for field, value in (("title", title), ("outlet", outlet), ("published_on", published_on))
+        if value and not getattr(source, field)
+    }
+    if not missing:
+        return source, "unchanged"
+    for field, value in missing.items():
+        setattr(source, field, value)
+    source.save(update_fields=list(missing))
+    return source, "updated"
+
+
+def series_upsert(
+    *,
+    slug: str,
+    name: str | None = None,
+    unit: str | None = None,
+    counted_noun: str | None = None,
+    publisher_name: str | None = None,
+    illustrative: bool | None = None,
+) -> tuple[ReferenceSeries, str]:
+    """The series `slug`, created or brought in line with what is given; returns (series, action).
+
+    None leaves a field as stored; `publisher_name` "" removes the publisher (matched or created by name). A series'
+    unit is never changed by an import: its claims were checked in that unit.
+    """
+    from sources import services as source_services
+    from sources.models import Outlet
+
+    publisher = None
+    if publisher_name:
+        publisher = outlet_match_or_create(name=publisher_name, kind=Outlet.Kind.OTHER)[0]
+    series = ReferenceSeries.objects.filter(slug=slug).first()
+    if series is None:
+        missing = [field for field, value in (("series_name", name), ("unit", unit)) if not value]
+        if missing:
+            raise ApplicationError(
+                f"A new series needs {' and '.join(missing)}.",
+                code="required",
+                fields={field: ["required for a new series"] for field in missing},
+            )
+        series = source_services.series_create(
+            slug=slug, name=name, unit=unit, counted_noun=counted_noun or "", publisher=publisher
+        )
+        if illustrative:
+            series.illustrative = True
+            series.save(update_fields=["illustrative"])
+        return series, "created"
+    if unit and unit != series.unit:
+        raise ConflictError(
+            f"Series {slug!r} is in {series.unit}, the file says {unit}; an import does not change a series' unit.",
+            code="series_unit_conflict",
+            fields={"unit": [f"the series is in {series.unit}"]},
+        )
+    wanted = {"name": name or None, "counted_noun": counted_noun, "illustrative": illustrative}
+    changed = {field: value for field, value in wanted.items() if value is not None and getattr(series, field) != value}
+    if publisher_name is not None and series.publisher_id != (publisher.pk if publisher else None):
+        changed["publisher"] = publisher
+    if not changed:
+        return series, "unchanged"
+    for field, value in changed.items():
+        setattr(series, field, value)
+    series.save(update_fields=list(changed))
+    return series, "updated"
+
+
+def _default_attribution(speaker: Speaker | None) -> str:
+    if speaker is None:
+        return AttributionKind.OWN
+    return AttributionKind.ANONYMOUS if speaker.kind == Speaker.Kind.ANONYMOUS else AttributionKind.PARAPHRASE
+
+
+def claim_natural_key_matches(*, text: str, speaker_name: str | None, stated_on: datetime.date | None):
+    """Claims whose natural key is (text, speaker's name, stated_on); the speaker-less and undated match on null."""
+    matches = Claim.objects.filter(text=text)
+    matches = matches.filter(speaker__name=speaker_name) if speaker_name else matches.filter(speaker__isnull=True)
+    return matches.filter(stated_on=stated_on) if stated_on else matches.filter(stated_on__isnull=True)
+
+
+def _appearances_wanted(claim: Claim | None, appearances: list[AppearanceInput]) -> list[AppearanceInput]:
+    """Resolve unknown excerpts (None: the file does not say) to the stored one for that source, else empty."""
+    stored = {a.source_id: a.excerpt for a in claim.appearances.all()} if claim is not None else {}
+    return [
+        AppearanceInput(
+            source=item.source, excerpt=stored.get(item.source.pk, "") if item.excerpt is None else item.excerpt
+        )
+        for item in appearances
+    ]
+
+
+@transaction.atomic
+def claim_upsert(
+    *,
+    text: str,
+    speaker: Speaker | None,
+    stated_on: datetime.date | None,
+    user=None,
+    attribution_kind=_UNSET,
+    topics=_UNSET,
+    appearances=_UNSET,
+    series=_UNSET,
+    quantity=_UNSET,
+    status=_UNSET,
+) -> tuple[Claim, str]:
+    """Match the claim on (text, speaker's name, stated_on) and make it say what is given; returns (claim, action)
+    with action "created", "updated" or "unchanged".
+
+    Arguments left unset are left as stored (a new claim gets the defaults of `claim_create`, and stays undated when
+    `stated_on` is None, so its key does not move). `quantity` and `appearances` replace the old ones whole, as in
+    `claim_update`; an appearance whose excerpt is None keeps the stored excerpt. An update goes through
+    `claim_update` (one version step, history); nothing is written when nothing differs. `published` is reached by
+    publishing a verdict (`verdict_import`), not by setting the status.
+    """
+    matches = list(
+        claim_natural_key_matches(text=text, speaker_name=speaker.name if speaker else None, stated_on=stated_on)
+        .select_for_update(of=("self",))
+        .order_by("pk")[:2]
+    )
+    if len(matches) > 1:
+        raise ConflictError(
+            "Several claims have this text, speaker and date; the row cannot say which one it is.",
+            code="ambiguous_claim",
+        )
+    claim = matches[0] if matches else None
+    if appearances is not _UNSET:
+        appearances = _appearances_wanted(claim, appearances)
+
+    if claim is None:
+        if status is not _UNSET and status == ClaimStatus.PUBLISHED:
+            raise ConflictError("A claim is published by publishing a verdict.", code="no_published_verdict")
+        q = _normalised_quantity(None if quantity is _UNSET else quantity, stated_on)
+        claim = Claim(
+            text=text,
+            speaker=speaker,
+            attribution_kind=_default_attribution(speaker) if attribution_kind in (_UNSET, None) else attribution_kind,
+            stated_on=stated_on,
+            series=None if series is _UNSET else series,
+            status=ClaimStatus.DRAFT if status in (_UNSET, None) else status,
+            created_by=user,
+            **q,
+        )
+        claim._history_user = user
+        claim.save()
+        claim.topics.set(_topics([] if topics is _UNSET else topics))
+        _replace_appearances(claim, [] if appearances is _UNSET else appearances)
+        logger.info("claim.imported", extra={"claim_id": claim.pk, "action": "created"})
+        return claim, "created"
+
+    changes = {}
+    if claim.speaker_id != (speaker.pk if speaker else None):
+        changes["speaker"] = speaker
+    if attribution_kind not in (_UNSET, None) and attribution_kind != claim.attribution_kind:
+        changes["attribution_kind"] = attribution_kind
+    if status not in (_UNSET, None) and status != claim.status:
+        changes["status"] = status
+    if series is not _UNSET and claim.series_id != (series.pk if series else None):
+        changes["series"] = series
+    if quantity is not _UNSET:
+        q = _normalised_quantity(quantity, stated_on)
+        if any(getattr(claim, field) != q[field] for field in QUANTITY_FIELDS):
+            changes["quantity"] = quantity
+    if topics is not _UNSET and set(claim.topics.values_list("slug", flat=True)) != set(topics):
+        changes["topics"] = list(topics)
+    if appearances is not _UNSET:
+        stored = [(a.source_id, a.excerpt) for a in claim.appearances.order_by("-is_first", "id")]
+        if stored != [(item.source.pk, item.excerpt) for item in appearances]:
+            changes["appearances"] = appearances
+    if not changes:
+        return claim, "unchanged"
+    claim = claim_update(claim_id=claim.pk, expected_version=claim.version, user=user, **changes)
+    logger.info("claim.imported", extra={"claim_id": claim.pk, "action": "updated", "fields": sorted(changes)})
+    return claim, "updated"
+
+
+@transaction.atomic
+def verdict_import(
+    *,
+    claim: Claim,
+    rating: str,
+    explanation: str,
+    made_by: str = MadeBy.EDITOR,
+    published_at: datetime.datetime | datetime.date | None = None,
+    claimed_value: Decimal | None = None,
+    reference_value: Decimal | None = None,
+    deviation: Decimal | None = None,
+    deviation_unit: str = "",
+    rule: str = "",
+    policy_version: int | None = None,
+    observation: Observation | None = None,
+    user=None,
+    now: datetime.datetime | None = None,
+) -> tuple[Verdict, bool]:
+    """Record a verdict published elsewhere (an export, a ClaimReview) as the claim's published verdict.
+
+    Nothing is written when the claim already has a published verdict with the same rating, explanation and
+    `published_at` (a date: published that day, UTC, as ClaimReview says it; None: any time); returns (verdict,
+    created). A new
+    one becomes the public verdict and the claim `published`; it supersedes (as a correction, with a note) a
+    published verdict older than it, and is refused when the claim's public verdict is newer. It is a record, not
+    a check: the engine's own verdicts, check runs and `computed_verdict` are left alone.
+    """
+    now = now or timezone.now()
+    claim = Claim.objects.select_for_update(of=("self",)).select_related("published_verdict").get(pk=claim.pk)
+    rating, rating_value = _editor_rating(rating, explanation)
+    explanation = explanation.strip()
+    same = claim.verdicts.filter(published_at__isnull=False, rating=rating, explanation=explanation)
+    if isinstance(published_at, datetime.datetime):
+        same = same.filter(published_at=published_at)
+    elif isinstance(published_at, datetime.date):
+        published_at = datetime.datetime.combine(published_at, datetime.time.min, tzinfo=datetime.UTC)
+        same = same.filter(published_at__gte=published_at, published_at__lt=published_at + datetime.timedelta(days=1))
+    existing = same.order_by("-published_at", "-id").first()
+    if existing is not None:
+        return existing, False
+    if made_by not in MadeBy.values:
+        raise ApplicationError(
+            f"Unknown maker {made_by!r}.",
+            code="invalid_made_by",
+            fields={"made_by": [f"one of {', '.join(MadeBy.values)}"]},
+        )
+    if made_by == MadeBy.ENGINE and policy_version is None:
+        raise ApplicationError(
+            "An engine verdict names the policy version that decided it.",
+            code="required",
+            fields={"policy_version": ["required for an engine verdict"]},
+        )
+    published_at = published_at or now
+    previous = claim.published_verdict
+    if previous is not None and previous.published_at >= published_at:
+        raise ConflictError(
+            f"The claim's published verdict ({previous.label}, published {previous.published_at:%Y-%m-%d %H:%M}) "
+            "is newer than the imported one.",
+            code="verdict_outdated",
+        )
+    verdict = Verdict.objects.create(
+        claim=claim,
+        rating=rating,
+        rating_value=rating_value,
+        made_by=made_by,
+        claimed_value=claimed_value,
+        reference_value=reference_value,
+        deviation=deviation,
+        deviation_unit=deviation_unit or "",
+        rule=rule or "",
+        observation=observation,
+        policy_version=policy_version,
+        explanation=explanation,
+        note=(
+            f"Imported: replaces the verdict published on {previous.published_at:%Y-%m-%d}."
+            if previous is not None
+            else ""
+        ),
+        supersedes=previous,
+        # Made no later than published: the record of a verdict that was published at `published_at`.
+        created_at=published_at,
+        published_at=published_at,
+        published_by=user,
+    )
+    _mark_published(claim, verdict, user)
+    logger.info("verdict.imported", extra={"claim_id": claim.pk, "verdict_id": verdict.pk})
+    return verdict, True

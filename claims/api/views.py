@@ -9,12 +9,12 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims import selectors, services
+from claims import exports, selectors, services
 from claims.claimreview import claim_review, site_url
 from claims.models import Claim
 from factcheck.pagination import KeysetPagination
 from factcheck.permissions import IsEditor, IsEditorOrReadOnly, is_editor
-from factcheck.renderers import JSONLDRenderer
+from factcheck.renderers import EXPORT_RENDERERS, JSONLDRenderer, export_format, export_schema_responses
 
 from .filters import ClaimFilter, VerdictFilter
 from .serializers import (
@@ -84,6 +84,7 @@ class ClaimViewSet(
     permission_classes = [IsEditorOrReadOnly]
     pagination_class = KeysetPagination
     http_method_names = ["get", "post", "patch", "head", "options"]
+    lookup_value_regex = r"\d+"
     filterset_class = ClaimFilter
     keyset_orderings = {
         "published_at": "published_verdict__published_at",
@@ -94,6 +95,22 @@ class ClaimViewSet(
 
     def get_queryset(self):
         return selectors.claim_queryset(editor=self.editor)
+
+    def get_renderers(self):
+        # The list is also an export: ?format=csv / ?format=jsonl (or Accept: text/csv, application/x-ndjson).
+        renderers = super().get_renderers()
+        if self.action == "list":
+            renderers += [renderer() for renderer in EXPORT_RENDERERS]
+        return renderers
+
+    @extend_schema(responses=export_schema_responses(ClaimSerializer(many=True)))
+    def list(self, request, *args, **kwargs):
+        """Claims, paginated; with ?format=csv or ?format=jsonl every matching claim with its published verdict as
+        a download (same visibility and filters, not paginated; columns in README, "Exports and imports")."""
+        fmt = export_format(request)
+        if fmt is not None:
+            return exports.claims_export_response(self.filter_queryset(self.get_queryset()), fmt)
+        return super().list(request, *args, **kwargs)
 
     def _read(self, pk: int, http_status=status.HTTP_200_OK) -> Response:
         claim = selectors.claim_get(pk=pk, editor=self.editor)

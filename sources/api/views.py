@@ -1,5 +1,7 @@
 """The API of outlets, sources, series and observations. Reads follow the public's visibility rules."""
 
+from types import SimpleNamespace
+
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -8,9 +10,11 @@ from rest_framework.response import Response
 
 from factcheck.pagination import KeysetPagination
 from factcheck.permissions import IsEditorOrReadOnly, is_editor
+from factcheck.renderers import EXPORT_RENDERERS, export_format, export_schema_responses
 from sources import selectors, services
+from sources.exports import series_export_response
 
-from .filters import SourceFilter
+from .filters import SeriesFilter, SourceFilter
 from .serializers import (
     ObservationSerializer,
     ObservationWriteSerializer,
@@ -22,6 +26,13 @@ from .serializers import (
     SourceSerializer,
     SourceWriteSerializer,
 )
+
+
+# Nested lists keep their natural order (periods, newest check first) rather than the resource's own.
+_OBSERVATION_ORDERINGS = SimpleNamespace(
+    keyset_orderings={"period_end": "period_end", "vintage": "vintage"}, default_ordering="period_end"
+)
+_CHECK_ORDERINGS = SimpleNamespace(keyset_orderings={"checked_at": "checked_at"}, default_ordering="-checked_at")
 
 
 class _ReadCreateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -72,8 +83,9 @@ class SourceViewSet(_ReadCreateViewSet):
     @action(detail=True, methods=["get"])
     def checks(self, request, pk=None):
         source = self.get_object()
-        page = self.paginate_queryset(selectors.source_check_list(source=source))
-        return self.get_paginated_response(SourceCheckSerializer(page, many=True).data)
+        paginator = KeysetPagination()
+        page = paginator.paginate_queryset(selectors.source_check_list(source=source), request, view=_CHECK_ORDERINGS)
+        return paginator.get_paginated_response(SourceCheckSerializer(page, many=True).data)
 
 
 class SeriesViewSet(_ReadCreateViewSet):
@@ -81,7 +93,7 @@ class SeriesViewSet(_ReadCreateViewSet):
     write_serializer_class = SeriesWriteSerializer
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
-    filterset_fields = ["unit", "illustrative"]
+    filterset_class = SeriesFilter
 
     def get_queryset(self):
         return selectors.series_list(editor=self.editor)
@@ -89,14 +101,36 @@ class SeriesViewSet(_ReadCreateViewSet):
     def perform_create_from(self, data):
         return services.series_create(**data)
 
-    @extend_schema(methods=["GET"], responses=ObservationSerializer(many=True))
+    def get_renderers(self):
+        # The list (every visible series) and one series' observations are also exports: ?format=csv / jsonl.
+        renderers = super().get_renderers()
+        if self.action in ("list", "observations") and getattr(self.request, "method", "GET") in ("GET", "HEAD"):
+            renderers += [renderer() for renderer in EXPORT_RENDERERS]
+        return renderers
+
+    @extend_schema(responses=export_schema_responses(SeriesSerializer(many=True)))
+    def list(self, request, *args, **kwargs):
+        """Series, paginated; with ?format=csv (or jsonl) every visible series with all its observations, one row
+        per observation (columns in README, "Exports and imports")."""
+        fmt = export_format(request)
+        if fmt is not None:
+            return series_export_response(self.filter_queryset(self.get_queryset()), fmt)
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(methods=["GET"], responses=export_schema_responses(ObservationSerializer(many=True)))
     @extend_schema(methods=["POST"], request=ObservationWriteSerializer, responses={200: ObservationSerializer, 201: ObservationSerializer})
     @action(detail=True, methods=["get", "post"])
     def observations(self, request, slug=None):
         series = get_object_or_404(self.get_queryset(), slug=slug)
+        fmt = export_format(request)
+        if request.method == "GET" and fmt is not None:
+            return series_export_response(self.get_queryset().filter(pk=series.pk), fmt, f"series-{series.slug}")
         if request.method == "GET":
-            page = self.paginate_queryset(selectors.observation_list(series=series))
-            return self.get_paginated_response(ObservationSerializer(page, many=True).data)
+            paginator = KeysetPagination()
+            page = paginator.paginate_queryset(
+                selectors.observation_list(series=series), request, view=_OBSERVATION_ORDERINGS
+            )
+            return paginator.get_paginated_response(ObservationSerializer(page, many=True).data)
         incoming = ObservationWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         observation, created = services.observation_add(series=series, **incoming.validated_data)
