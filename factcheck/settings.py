@@ -176,6 +176,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": _queue_dir,
         "data_folder_out": _queue_dir,
         "processed_folder": str(Path(CELERY_DATA_DIR) / "processed"),
+        # Broadcast (worker control) messages; the transport would otherwise write ./control/ wherever it runs.
+        "control_folder": str(Path(CELERY_DATA_DIR) / "control"),
         "store_processed": False,
     }
 else:
