@@ -4,16 +4,23 @@ Views, admin actions, commands and tasks call these; none of them writes a claim
 """
 
 import datetime
+import hashlib
+import hmac
+import json
 import logging
+import random
 import time
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from factcheck.exceptions import ApplicationError, ConflictError
+from sources.fetching import FetchError, fetch
 from sources.models import Observation, ReferenceSeries, Source
 
 from . import verdicts as engine
@@ -27,6 +34,7 @@ from .models import (
     Claim,
     ClaimKind,
     ClaimStatus,
+    DeliveryState,
     MadeBy,
     Qualifier,
     Rating,
@@ -34,6 +42,9 @@ from .models import (
     Topic,
     Verdict,
     VerdictPolicy,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookSubscription,
 )
 
 logger = logging.getLogger(__name__)
@@ -164,6 +175,7 @@ def claim_create(
     claim.save()
     claim.topics.set(_topics(topics or []))
     _replace_appearances(claim, appearances)
+    claim_check_soon(claim)
     logger.info("claim.created", extra={"claim_id": claim.pk})
     return claim
 
@@ -227,6 +239,7 @@ def claim_update(
         claim.topics.set(_topics(topics))
     if appearances is not _UNSET:
         _replace_appearances(claim, appearances)
+    claim_check_soon(claim)
     logger.info("claim.updated", extra={"claim_id": claim.pk, "version": claim.version})
     return claim
 
@@ -369,8 +382,10 @@ def claim_check(*, claim: Claim, now: datetime.datetime | None = None) -> CheckR
             if locked.value is not None:
                 result = engine.evaluate(_claim_data(locked), _series_data(locked.series), policy)
                 if not _same_result(verdict, result):
-                    verdict = _verdict_from_result(locked, result, run, now)
+                    previous, verdict = verdict, _verdict_from_result(locked, result, run, now)
                     changed = True
+                    if _drift_begins(locked, previous, verdict):
+                        webhook_emit(event=WebhookEvent.CLAIM_DRIFT, claim=locked, verdict=verdict)
             run.state = CheckState.DONE
             run.outcome = _outcome(result, changed)
             run.finished_at = timezone.now()
@@ -386,6 +401,14 @@ def claim_check(*, claim: Claim, now: datetime.datetime | None = None) -> CheckR
         logger.exception("claim.check.failed", extra={"claim_id": claim.pk})
         _record_failure(claim, now, started, exc)
         raise
+
+
+def _drift_begins(claim: Claim, previous: Verdict | None, new: Verdict) -> bool:
+    """The new engine verdict disagrees with the published one, and the last one did not (or said otherwise)."""
+    published = claim.published_verdict
+    if published is None or new.rating == published.rating:
+        return False
+    return previous is None or previous.rating != new.rating
 
 
 def _record_failure(claim: Claim, now: datetime.datetime, started: float, exc: Exception) -> None:
@@ -515,6 +538,7 @@ def verdict_publish(*, claim: Claim, user=None, rating: str | None = None, expla
             published_by=user,
         )
     _mark_published(claim, verdict, user)
+    webhook_emit(event=WebhookEvent.VERDICT_PUBLISHED, claim=claim, verdict=verdict)
     logger.info("verdict.published", extra={"claim_id": claim.pk, "verdict_id": verdict.pk})
     return verdict
 
@@ -548,6 +572,7 @@ def verdict_correct(*, claim: Claim, rating: str, explanation: str, note: str, u
         published_by=user,
     )
     _mark_published(claim, verdict, user)
+    webhook_emit(event=WebhookEvent.VERDICT_CORRECTED, claim=claim, verdict=verdict)
     logger.info("verdict.corrected", extra={"claim_id": claim.pk, "verdict_id": verdict.pk, "supersedes": previous.pk})
     return verdict
 
@@ -875,3 +900,215 @@ def verdict_import(
     _mark_published(claim, verdict, user)
     logger.info("verdict.imported", extra={"claim_id": claim.pk, "verdict_id": verdict.pk})
     return verdict, True
+
+
+# --- scheduling: the sweep hands due claims to the workers ---------------------------------------------------
+
+# Long enough for a queued check to start and finish (the hard time limit) with room for a busy queue; a lease
+# that runs out lets the next sweep hand the claim out again after a worker died holding it.
+CHECK_LEASE = datetime.timedelta(minutes=30)
+
+
+def _claims_due(now: datetime.datetime):
+    stale_before = now - datetime.timedelta(days=settings.FACTCHECK_RECHECK_AFTER_DAYS)
+    newer_data = Observation.objects.filter(series=OuterRef("series"), recorded_at__gt=OuterRef("last_checked_at"))
+    forecast_fell_due = Q(kind=ClaimKind.FORECAST, due_date__lte=now.date()) & (
+        Q(last_checked_at__date__lte=F("due_date"))
+    )
+    return (
+        Claim.objects.filter(value__isnull=False)
+        .exclude(status=ClaimStatus.RETRACTED)
+        .filter(
+            Q(last_checked_at__isnull=True)
+            | Q(last_checked_at__lt=stale_before)
+            | forecast_fell_due
+            | Q(series__isnull=False, last_checked_at__isnull=False) & Q(Exists(newer_data))
+        )
+        .filter(Q(check_lease_until__isnull=True) | Q(check_lease_until__lt=now))
+    )
+
+
+def claims_lease_due(*, now: datetime.datetime, limit: int = 5000) -> list[int]:
+    """Lease and return the claims due for a check: never checked, stale, a forecast that fell due, or a series
+    with data newer than the last check. A conditional update claims each one, so two sweeps never double it."""
+    leased = []
+    for claim_id in _claims_due(now).order_by("last_checked_at", "pk").values_list("pk", flat=True)[:limit]:
+        taken = (
+            Claim.objects.filter(pk=claim_id)
+            .filter(Q(check_lease_until__isnull=True) | Q(check_lease_until__lt=now))
+            .update(check_lease_until=now + CHECK_LEASE)
+        )
+        if taken:
+            leased.append(claim_id)
+    return leased
+
+
+def claim_check_soon(claim: Claim, now: datetime.datetime | None = None) -> None:
+    """After the surrounding commit, hand a numeric claim to a worker (leased, so the sweep leaves it alone).
+
+    If the broker is down the lease is released and the next sweep checks the claim: a save never fails for it.
+    """
+    if claim.value is None:
+        return
+    now = now or timezone.now()
+    taken = (
+        Claim.objects.filter(pk=claim.pk)
+        .filter(Q(check_lease_until__isnull=True) | Q(check_lease_until__lt=now))
+        .update(check_lease_until=now + CHECK_LEASE)
+    )
+    if taken:
+        transaction.on_commit(lambda: claim_check_enqueue(claim.pk))
+
+
+def claim_check_enqueue(claim_id: int) -> bool:
+    """Queue a check. With the broker down the claim's lease is released and the next sweep picks it up, so a
+    save never fails because the queue is unreachable."""
+    from .tasks import check_claim
+
+    try:
+        check_claim.delay(claim_id)
+        return True
+    except Exception:  # kombu raises several connection errors; every one means "not queued"
+        logger.warning("claim.check.not_enqueued", extra={"claim_id": claim_id}, exc_info=True)
+        Claim.objects.filter(pk=claim_id).update(check_lease_until=None)
+        return False
+
+
+def claim_check_leased(*, claim: Claim) -> CheckResult:
+    """A worker's check: the keyed check, then the sweep's lease released."""
+    try:
+        return claim_check(claim=claim)
+    finally:
+        Claim.objects.filter(pk=claim.pk).update(check_lease_until=None)
+
+
+def claims_recheck_series(*, series_id: int, now: datetime.datetime | None = None) -> list[int]:
+    """New data arrived for a series: check its claims now instead of at their staleness limit."""
+    now = now or timezone.now()
+    ids = list(Claim.objects.filter(series_id=series_id, value__isnull=False).values_list("pk", flat=True))
+    leased = [
+        pk
+        for pk in ids
+        if Claim.objects.filter(pk=pk)
+        .filter(Q(check_lease_until__isnull=True) | Q(check_lease_until__lt=now))
+        .update(check_lease_until=now + CHECK_LEASE)
+    ]
+    for pk in leased:
+        claim_check_enqueue(pk)
+    return leased
+
+
+def claims_with_source_problems():
+    """Claims citing a source whose latest link check found it gone or changed: for editors to look at."""
+    return Claim.objects.filter(
+        Exists(Appearance.objects.filter(claim=OuterRef("pk"), source__last_status__in=["missing", "changed"]))
+    )
+
+
+# --- webhooks -------------------------------------------------------------------------------------------------
+
+WEBHOOK_MAX_ATTEMPTS = 8
+WEBHOOK_LEASE = datetime.timedelta(minutes=5)
+
+
+def webhook_payload(event: str, claim: Claim, verdict: Verdict | None, event_id: uuid.UUID) -> dict:
+    from .claimreview import claim_page_url
+
+    def verdict_data(v: Verdict | None):
+        if v is None:
+            return None
+        return {
+            "id": v.pk,
+            "rating": v.rating,
+            "rating_value": v.rating_value,
+            "label": v.label,
+            "explanation": v.explanation,
+            "made_by": v.made_by,
+            "claimed_value": None if v.claimed_value is None else str(v.claimed_value.normalize()),
+            "reference_value": None if v.reference_value is None else str(v.reference_value.normalize()),
+            "policy_version": v.policy_version,
+            "published_at": v.published_at.isoformat() if v.published_at else None,
+            "supersedes": v.supersedes_id,
+            "note": v.note,
+        }
+
+    return {
+        "id": str(event_id),
+        "event": event,
+        "created_at": timezone.now().isoformat(),
+        "claim": {"id": claim.pk, "text": claim.text, "url": claim_page_url(claim), "status": claim.status},
+        "verdict": verdict_data(verdict),
+    }
+
+
+def webhook_emit(*, event: str, claim: Claim, verdict: Verdict | None) -> list[WebhookDelivery]:
+    """Record one delivery per interested subscriber and send them after the surrounding commit."""
+    event_id = uuid.uuid4()
+    payload = webhook_payload(event, claim, verdict, event_id)
+    deliveries = [
+        WebhookDelivery.objects.create(subscription=sub, event_id=event_id, event=event, payload=payload)
+        for sub in WebhookSubscription.objects.filter(is_active=True)
+        if sub.wants(event)
+    ]
+    for delivery in deliveries:
+        transaction.on_commit(lambda pk=delivery.pk: _webhook_enqueue(pk))
+    return deliveries
+
+
+def _webhook_enqueue(delivery_id: int) -> None:
+    from .tasks import deliver_webhook
+
+    try:
+        deliver_webhook.delay(delivery_id)
+    except Exception:  # a pending delivery stays in the log; `webhooks_resend_pending` picks it up
+        logger.warning("webhook.delivery.not_enqueued", extra={"delivery_id": delivery_id}, exc_info=True)
+
+
+def webhook_signature(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def webhook_deliver(*, delivery: WebhookDelivery, attempt: int = 0, now=None) -> int | None:
+    """POST one delivery. Returns None when finished (delivered or given up), or the seconds to wait before
+    the next attempt when the receiver had a transient failure."""
+    now = now or timezone.now()
+    taken = (
+        WebhookDelivery.objects.filter(pk=delivery.pk, state=DeliveryState.PENDING)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        .update(lease_until=now + WEBHOOK_LEASE, attempts=F("attempts") + 1)
+    )
+    if not taken:  # delivered already, given up, or another worker is on it
+        return None
+    delivery.refresh_from_db()
+    body = json.dumps(delivery.payload, sort_keys=True, separators=(",", ":")).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "X-Factcheck-Event": delivery.event,
+        "X-Factcheck-Event-Id": str(delivery.event_id),
+        "X-Factcheck-Signature": webhook_signature(delivery.subscription.secret, body),
+    }
+    status, error, transient = None, "", False
+    try:
+        result = fetch(delivery.subscription.url, method="POST", body=body, headers=headers, max_bytes=64 * 1024)
+        status = result.status_code
+        transient = status >= 500 or status in (408, 429)
+        if status >= 300:
+            error = f"http_{status}"
+    except FetchError as exc:
+        error, transient = exc.code, exc.transient
+    finished = status is not None and 200 <= status < 300
+    gave_up = not finished and (not transient or delivery.attempts >= WEBHOOK_MAX_ATTEMPTS)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        state=DeliveryState.DELIVERED if finished else DeliveryState.FAILED if gave_up else DeliveryState.PENDING,
+        last_status_code=status,
+        last_error=error[:500],
+        delivered_at=now if finished else None,
+        lease_until=None,
+    )
+    logger.info(
+        "webhook.delivery.attempted",
+        extra={"delivery_id": delivery.pk, "status": status, "error": error, "attempt": delivery.attempts},
+    )
+    if finished or gave_up:
+        return None
+    return random.randint(0, min(3600, 30 * 2**attempt))  # exponential backoff with full jitter
