@@ -18,3 +18,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast log
 WHITENOISE_AUTOREFRESH = True
 # The suite makes thousands of anonymous requests; the throttling test sets its own low rate.
 FACTCHECK_API_ANON_RATE = "100000/min"
+# Integration tests' worker processes fetch from local test servers on high ports; never set in production.
+if os.environ.get("FACTCHECK_TEST_FETCH_LOOPBACK"):
+    FETCH_ALLOW_LOOPBACK = True
+    FETCH_ALLOWED_PORTS = None
