@@ -39,6 +39,8 @@ from .models import (
     Topic,
     Verdict,
     VerdictPolicy,
+    WebhookDelivery,
+    WebhookSubscription,
 )
 from .selectors import drift_condition
 
@@ -86,6 +88,21 @@ class DriftFilter(admin.SimpleListFilter):
             return queryset.filter(drift_condition())
         if self.value() == "no":
             return queryset.exclude(pk__in=Claim.objects.filter(drift_condition()).values("pk"))
+        return queryset
+
+
+class SourceProblemFilter(admin.SimpleListFilter):
+    """Claims citing a source whose latest link check found it gone or changed."""
+
+    title = "source problem"
+    parameter_name = "source_problem"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "A source went missing or changed")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pk__in=services.claims_with_source_problems().values("pk"))
         return queryset
 
 
@@ -556,6 +573,7 @@ class ClaimAdmin(HistoryAdmin):
     list_filter = [
         "status",
         DriftFilter,
+        SourceProblemFilter,
         PublishedRatingFilter,
         HasFigureFilter,
         "unit",
@@ -984,3 +1002,48 @@ class CheckRunAdmin(ReadOnlyAdmin):
     search_fields = ["claim__text", "error"]
     ordering = ["-started_at", "-id"]
     date_hierarchy = "started_at"
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["name", "url", "event_list", "is_active", "delivery_count", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "url"]
+    ordering = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(delivery_count=Count("deliveries"))
+
+    @admin.display(description="events")
+    def event_list(self, obj):
+        return ", ".join(obj.events) if obj.events else "all events"
+
+    @admin.display(description="deliveries", ordering="delivery_count")
+    def delivery_count(self, obj):
+        return changelist_link(WebhookDelivery, obj.delivery_count, subscription__id__exact=obj.pk)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    """The delivery log: every event sent to every subscriber, its attempts and the receiver's last answer."""
+
+    list_display = ["created_at", "event", "subscription", "state", "attempts", "last_status_code", "last_error", "delivered_at"]
+    list_filter = ["state", "event", "subscription"]
+    list_select_related = ["subscription"]
+    search_fields = ["event_id", "subscription__name"]
+    ordering = ["-created_at", "-id"]
+    date_hierarchy = "created_at"
+    actions = ["send_again"]
+
+    @admin.action(description="Send again now")
+    def send_again(self, request, queryset):
+        sent = 0
+        for delivery in queryset.select_related("subscription"):
+            WebhookDelivery.objects.filter(pk=delivery.pk).update(state="pending", lease_until=None)
+            delivery.refresh_from_db()
+            services.webhook_deliver(delivery=delivery)
+            sent += 1
+        self.message_user(request, f"Tried {sent} deliveries again; see their state.", messages.SUCCESS)
+
+    def has_change_permission(self, request, obj=None):
+        return False

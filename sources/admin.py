@@ -6,7 +6,7 @@ An observation is never overwritten: a revised figure is a new row with a newer 
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
@@ -15,6 +15,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from factcheck.exceptions import ApplicationError
+
+from . import services
+from .fetching import FetchError
 from .models import Observation, Outlet, ReferenceSeries, Source, SourceCheck
 
 # --- Shared by the claims admin ----------------------------------------------------------------------
@@ -145,6 +149,21 @@ class SourceCheckInline(admin.TabularInline):
 
 @admin.register(Source)
 class SourceAdmin(HistoryAdmin):
+    actions = ["check_links_now"]
+
+    @admin.action(description="Check the links now", permissions=["change"])
+    def check_links_now(self, request, queryset):
+        counts: dict[str, int] = {}
+        for source in queryset:
+            try:
+                services.source_check(source=source)
+            except FetchError:  # transient failure: recorded on the source like any other check
+                pass
+            source.refresh_from_db(fields=["last_status"])
+            counts[source.get_last_status_display()] = counts.get(source.get_last_status_display(), 0) + 1
+        summary = ", ".join(f"{n} {status.lower()}" for status, n in sorted(counts.items()))
+        self.message_user(request, f"Checked {sum(counts.values())} links: {summary}.", messages.SUCCESS)
+
     list_display = ["display_title", "outlet", "kind", "published_on", "last_status", "last_checked_at"]
     list_filter = ["kind", "last_status", ("outlet", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["outlet"]
@@ -274,9 +293,26 @@ class ReferenceSeriesAdmin(HistoryAdmin):
         ),
     ]
     inlines = [ObservationInline]
+    actions = ["refresh_now"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(observation_count=Count("observations", distinct=True))
+
+    @admin.action(description="Refresh now from the feed", permissions=["change"])
+    def refresh_now(self, request, queryset):
+        for series in queryset:
+            if not series.feed_url:
+                self.message_user(request, f"{series}: no feed URL to refresh from.", messages.WARNING)
+                continue
+            try:
+                report = services.series_refresh(series=series)
+            except (FetchError, ApplicationError, ValueError) as exc:
+                self.message_user(request, f"{series}: not refreshed: {getattr(exc, 'message', exc)}", messages.ERROR)
+                continue
+            level = messages.WARNING if report.refused else messages.SUCCESS
+            summary = f"{series}: {report.added} new observations, {report.unchanged} unchanged"
+            refused = f", {len(report.refused)} rows refused ({'; '.join(report.refused[:3])})" if report.refused else ""
+            self.message_user(request, summary + refused + ".", level)
 
     @admin.display(description="Illustrative demo data", boolean=True, ordering="illustrative")
     def is_illustrative(self, obj):

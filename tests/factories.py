@@ -137,3 +137,22 @@ class CheckRunFactory(factory.django.DjangoModelFactory):
     policy_version = 1
     state = claim_models.CheckState.DONE
     outcome = claim_models.CheckOutcome.UNCHANGED
+
+
+class WebhookSubscriptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = claim_models.WebhookSubscription
+
+    name = factory.Sequence(lambda n: f"Newsroom CMS {n}")
+    url = factory.Sequence(lambda n: f"https://cms.example/hooks/{n}")
+    secret = "s3cret-for-tests"
+
+
+class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = claim_models.WebhookDelivery
+
+    subscription = factory.SubFactory(WebhookSubscriptionFactory)
+    event_id = factory.Faker("uuid4", cast_to=None)
+    event = claim_models.WebhookEvent.VERDICT_PUBLISHED
+    payload = factory.LazyAttribute(lambda d: {"id": str(d.event_id), "event": d.event})

@@ -2,12 +2,15 @@
 
 import django_filters
 from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from sources.models import LinkStatus, ReferenceSeries, Source, SourceKind, Unit
 
 BOOLEAN_CHOICES = [("true", "true"), ("false", "false")]
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class IdFilter(django_filters.Filter):
     """A row id: a whole number in the database's range (1.5 or 10**30 is a 400, never another row or a 500)."""
 

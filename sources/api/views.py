@@ -9,9 +9,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from factcheck.pagination import KeysetPagination
-from factcheck.permissions import IsEditorOrReadOnly, is_editor
+from factcheck.permissions import IsEditor, IsEditorOrReadOnly, is_editor
 from factcheck.renderers import EXPORT_RENDERERS, export_format, export_schema_responses
 from sources import selectors, services
+from sources.fetching import FetchError
+from sources.models import Source
 from sources.exports import series_export_response
 
 from .filters import SeriesFilter, SourceFilter
@@ -78,6 +80,17 @@ class SourceViewSet(_ReadCreateViewSet):
 
     def perform_create_from(self, data):
         return services.source_create(**data)
+
+    @extend_schema(request=None, responses={200: SourceCheckSerializer}, summary="Check the link now")
+    @action(detail=True, methods=["post"], url_path="check", permission_classes=[IsEditor])
+    def check_now(self, request, pk=None):
+        """Fetch the source with the safe fetcher now and answer with the SourceCheck (refusals included)."""
+        source = get_object_or_404(Source, pk=pk)
+        try:
+            check = services.source_check(source=source)
+        except FetchError:  # transient: recorded already; the answer is that record
+            check = source.checks.order_by("-checked_at", "-id").first()
+        return Response(SourceCheckSerializer(check).data)
 
     @extend_schema(responses=SourceCheckSerializer(many=True))
     @action(detail=True, methods=["get"])

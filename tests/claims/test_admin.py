@@ -8,7 +8,18 @@ from django.contrib import admin
 from django.urls import reverse
 
 from claims.admin import STALE_VERSION, ClaimAdminForm, format_figure
-from claims.models import Appearance, CheckRun, Claim, Rating, Speaker, Topic, Verdict, VerdictPolicy
+from claims.models import (
+    Appearance,
+    CheckRun,
+    Claim,
+    Rating,
+    Speaker,
+    Topic,
+    Verdict,
+    VerdictPolicy,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from tests import factories
 from tests.sources.test_admin import admin_form_data, admin_url
 
@@ -55,13 +66,26 @@ ADMIN_MODELS = [
     (Verdict, factories.VerdictFactory, False),
     (VerdictPolicy, make_policy, False),
     (CheckRun, factories.CheckRunFactory, False),
+    (WebhookDelivery, factories.WebhookDeliveryFactory, False),  # the delivery log, read-only
 ]
+# Registered for admins only: subscriptions hold shared secrets, so editors do not see them.
+ADMIN_ONLY_MODELS = [(WebhookSubscription, factories.WebhookSubscriptionFactory)]
 MODEL_IDS = [model.__name__ for model, _make, _add in ADMIN_MODELS]
 
 
 def test_every_registered_claims_model_is_covered():
     registered = {model for model in admin.site._registry if model._meta.app_label == "claims"}
-    assert registered == {model for model, _make, _add in ADMIN_MODELS}
+    assert registered == {model for model, _make, _add in ADMIN_MODELS} | {model for model, _make in ADMIN_ONLY_MODELS}
+
+
+@pytest.mark.parametrize(("model", "make"), ADMIN_ONLY_MODELS, ids=[m.__name__ for m, _ in ADMIN_ONLY_MODELS])
+def test_admin_only_models_answer_superusers_and_refuse_editors(client, editor_client, model, make):
+    obj = make()
+    assert editor_client.get(admin_url(model, "changelist")).status_code == 403
+    admin_user = factories.UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    for url in (admin_url(model, "changelist"), admin_url(model, "change", obj.pk), admin_url(model, "add")):
+        assert client.get(url).status_code == 200, url
 
 
 @pytest.mark.parametrize(("model", "make", "editors_add"), ADMIN_MODELS, ids=MODEL_IDS)

@@ -17,8 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("ids", nargs="*", type=int, help="Claim ids to check.")
         parser.add_argument("--all", dest="check_all", action="store_true", help="Check every numeric claim that has a series.")
         parser.add_argument("--json", dest="as_json", action="store_true", help="Print one JSON line per claim.")
+        parser.add_argument(
+            "--enqueue", action="store_true", help="Hand the claims to the Celery workers instead of checking here."
+        )
 
-    def handle(self, *args, ids, check_all, as_json, **options):
+    def handle(self, *args, ids, check_all, as_json, enqueue, **options):
         if bool(ids) == check_all:
             raise CommandError("Give claim ids or --all (not both).")
         if check_all:
@@ -28,6 +31,13 @@ class Command(BaseCommand):
             missing = sorted(set(ids) - set(claims.values_list("pk", flat=True)))
             if missing:
                 raise CommandError(f"No claim with id {', '.join(map(str, missing))}.")
+        if enqueue:
+            queued = sum(
+                services.claim_check_enqueue(claim_id)
+                for claim_id in tqdm(claims.values_list("pk", flat=True), unit="claim", disable=None, file=self.stderr._out)
+            )
+            self.stdout.write(f"Queued {queued} checks.")
+            return
         counts: dict[str, int] = {}
         # The bar goes to stderr so that --json output on stdout stays one object per line.
         bar = tqdm(claims.iterator(), total=claims.count(), unit="claim", disable=None, file=self.stderr._out)
