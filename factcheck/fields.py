@@ -1,5 +1,6 @@
 """API fields shared by the apps."""
 
+import re
 from decimal import Decimal
 
 from django.db import models
@@ -10,6 +11,7 @@ from sources.models import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS
 # SQLite keeps a decimal column as a double, exact to 15 significant digits; refusing more keeps a value
 # identical on SQLite and PostgreSQL instead of silently rounding it on one of them.
 MAX_SIGNIFICANT_DIGITS = 15
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
 
 
 class ValueField(serializers.DecimalField):
@@ -37,3 +39,13 @@ class ModelSerializer(serializers.ModelSerializer):
     """Model serializers of the API: decimals come out as plain strings without padding zeros."""
 
     serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping, models.DecimalField: ValueField}
+
+
+class SlugRelatedField(serializers.SlugRelatedField):
+    """Looks a row up by slug only after checking it is a slug: anything else (a NUL byte, say) is a 400 before
+    it reaches the database, which would refuse it with an error of its own."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not _SLUG.fullmatch(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:100])
+        return super().to_internal_value(data)

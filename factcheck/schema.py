@@ -21,10 +21,12 @@ _ERRORS = {
     "403": "Only editors may do this.",
     "404": "Not found, or not visible to the caller.",
     "409": "Conflict with the current state (stale version, existing record, nothing to publish).",
+    "415": "The request body is not in a supported format (send JSON).",
     "429": "Too many requests from an anonymous client; see Retry-After.",
 }
-_READ_ERRORS = ("400", "404", "429")
-_WRITE_ERRORS = ("400", "401", "403", "404", "409", "429")
+# An invalid token is a 401 on any request, reads included.
+_READ_ERRORS = ("400", "401", "404", "429")
+_WRITE_ERRORS = ("400", "401", "403", "404", "409", "415", "429")
 
 
 class AutoSchema(SpectacularAutoSchema):

@@ -15,7 +15,7 @@ from claims.models import (
     SpeakerKind,
     Verdict,
 )
-from factcheck.fields import ModelSerializer, ValueField
+from factcheck.fields import ModelSerializer, SlugRelatedField, ValueField
 from sources.models import Observation, ReferenceSeries, Source, Unit
 
 
@@ -144,9 +144,7 @@ class ClaimWriteSerializer(serializers.Serializer):
     stated_on = serializers.DateField(required=False, allow_null=True)
     topics = serializers.ListField(child=serializers.SlugField(max_length=100), required=False, max_length=50)
     appearances = AppearanceWriteSerializer(many=True, required=False)
-    series = serializers.SlugRelatedField(
-        slug_field="slug", queryset=ReferenceSeries.objects.all(), required=False, allow_null=True
-    )
+    series = SlugRelatedField(slug_field="slug", queryset=ReferenceSeries.objects.all(), required=False, allow_null=True)
     quantity = QuantitySerializer(required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True)
     version = serializers.IntegerField(required=False, min_value=1)

@@ -122,7 +122,10 @@ class ClaimViewSet(
             raise Http404
         return claim
 
-    @extend_schema(responses={(200, "application/ld+json"): OpenApiTypes.OBJECT}, summary="ClaimReview JSON-LD")
+    @extend_schema(
+        responses={(200, "application/ld+json"): OpenApiTypes.OBJECT, (200, "application/json"): OpenApiTypes.OBJECT},
+        summary="ClaimReview JSON-LD",
+    )
     @action(detail=True, methods=["get"], renderer_classes=[JSONLDRenderer, JSONRenderer])
     def claimreview(self, request, pk=None):
         """schema.org ClaimReview of the claim's published verdict (published claims only)."""
@@ -187,7 +190,10 @@ class ClaimReviewFeedView(APIView):
     keyset_orderings = {"published_at": "published_verdict__published_at"}
     default_ordering = "-published_at"
 
-    @extend_schema(responses={(200, "application/ld+json"): OpenApiTypes.OBJECT}, summary="ClaimReview feed")
+    @extend_schema(
+        responses={(200, "application/ld+json"): OpenApiTypes.OBJECT, (200, "application/json"): OpenApiTypes.OBJECT},
+        summary="ClaimReview feed",
+    )
     def get(self, request):
         paginator = self.pagination_class()
         claims = paginator.paginate_queryset(selectors.claim_queryset(editor=False), request, view=self)

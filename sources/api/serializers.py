@@ -36,7 +36,7 @@ class SourceCheckSerializer(ModelSerializer):
 
 
 class SourceSerializer(ModelSerializer):
-    outlet = OutletSerializer(read_only=True)
+    outlet = OutletSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Source
@@ -67,7 +67,7 @@ class ObservationWriteSerializer(serializers.Serializer):
 
 
 class SeriesSerializer(ModelSerializer):
-    publisher = OutletSerializer(read_only=True)
+    publisher = OutletSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = ReferenceSeries

@@ -3,7 +3,7 @@
 from types import SimpleNamespace
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -41,6 +41,7 @@ class _ReadCreateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     permission_classes = [IsEditorOrReadOnly]
     pagination_class = KeysetPagination
     write_serializer_class = None
+    lookup_value_regex = r"\d+"
 
     @property
     def editor(self) -> bool:
@@ -58,6 +59,7 @@ class _ReadCreateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return Response(self.serializer_class(obj, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(create=extend_schema(request=OutletWriteSerializer, responses={201: OutletSerializer}))
 class OutletViewSet(_ReadCreateViewSet):
     serializer_class = OutletSerializer
     write_serializer_class = OutletWriteSerializer
@@ -70,6 +72,7 @@ class OutletViewSet(_ReadCreateViewSet):
         return services.outlet_create(**data)
 
 
+@extend_schema_view(create=extend_schema(request=SourceWriteSerializer, responses={201: SourceSerializer}))
 class SourceViewSet(_ReadCreateViewSet):
     serializer_class = SourceSerializer
     write_serializer_class = SourceWriteSerializer
@@ -82,7 +85,7 @@ class SourceViewSet(_ReadCreateViewSet):
         return services.source_create(**data)
 
     @extend_schema(request=None, responses={200: SourceCheckSerializer}, summary="Check the link now")
-    @action(detail=True, methods=["post"], url_path="check", permission_classes=[IsEditor])
+    @action(detail=True, methods=["post"], url_path="check", permission_classes=[IsEditor], filter_backends=[])
     def check_now(self, request, pk=None):
         """Fetch the source with the safe fetcher now and answer with the SourceCheck (refusals included)."""
         source = get_object_or_404(Source, pk=pk)
@@ -93,7 +96,7 @@ class SourceViewSet(_ReadCreateViewSet):
         return Response(SourceCheckSerializer(check).data)
 
     @extend_schema(responses=SourceCheckSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def checks(self, request, pk=None):
         source = self.get_object()
         paginator = KeysetPagination()
@@ -101,6 +104,7 @@ class SourceViewSet(_ReadCreateViewSet):
         return paginator.get_paginated_response(SourceCheckSerializer(page, many=True).data)
 
 
+@extend_schema_view(create=extend_schema(request=SeriesWriteSerializer, responses={201: SeriesSerializer}))
 class SeriesViewSet(_ReadCreateViewSet):
     serializer_class = SeriesSerializer
     write_serializer_class = SeriesWriteSerializer
@@ -132,7 +136,7 @@ class SeriesViewSet(_ReadCreateViewSet):
 
     @extend_schema(methods=["GET"], responses=export_schema_responses(ObservationSerializer(many=True)))
     @extend_schema(methods=["POST"], request=ObservationWriteSerializer, responses={200: ObservationSerializer, 201: ObservationSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
     def observations(self, request, slug=None):
         series = get_object_or_404(self.get_queryset(), slug=slug)
         fmt = export_format(request)
