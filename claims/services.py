@@ -339,6 +339,10 @@ def _outcome(result: engine.VerdictResult | None, changed: bool) -> str:
     return CheckOutcome.CHANGED if changed else CheckOutcome.UNCHANGED
 
 
+class ClaimGone(ApplicationError):
+    """The claim was deleted before its check could run."""
+
+
 @dataclass(frozen=True)
 class CheckResult:
     check_run: CheckRun
@@ -358,7 +362,9 @@ def claim_check(*, claim: Claim, now: datetime.datetime | None = None) -> CheckR
     try:
         with transaction.atomic():
             # The row lock serialises checks of one claim; the engine is pure and fast, so holding it is cheap.
-            locked = Claim.objects.select_for_update(of=("self",)).select_related("series").get(pk=claim.pk)
+            locked = Claim.objects.select_for_update(of=("self",)).select_related("series").filter(pk=claim.pk).first()
+            if locked is None:  # deleted while this check waited for its lock
+                raise ClaimGone(f"Claim {claim.pk} no longer exists.", code="not_found", status_code=404)
             policy_row, policy = policy_active()
             data_version = locked.series.data_version() if locked.series else 0
             run, created = CheckRun.objects.get_or_create(
@@ -397,6 +403,8 @@ def claim_check(*, claim: Claim, now: datetime.datetime | None = None) -> CheckR
             )
             logger.info("claim.check.finished", extra={"claim_id": locked.pk, "outcome": run.outcome})
             return CheckResult(run, verdict, created=True)
+    except ClaimGone:
+        raise
     except Exception as exc:
         logger.exception("claim.check.failed", extra={"claim_id": claim.pk})
         _record_failure(claim, now, started, exc)
@@ -1055,12 +1063,22 @@ def webhook_emit(*, event: str, claim: Claim, verdict: Verdict | None) -> list[W
     return deliveries
 
 
+def webhooks_pending_due(*, now: datetime.datetime, older_than: datetime.timedelta = WEBHOOK_LEASE) -> list[int]:
+    """Pending deliveries nobody is working on (their enqueue failed, or their worker died): sent again by the
+    periodic job. Young ones are left to the retry already scheduled for them."""
+    return list(
+        WebhookDelivery.objects.filter(state=DeliveryState.PENDING, created_at__lt=now - older_than)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        .values_list("pk", flat=True)
+    )
+
+
 def _webhook_enqueue(delivery_id: int) -> None:
     from .tasks import deliver_webhook
 
     try:
         deliver_webhook.delay(delivery_id)
-    except Exception:  # a pending delivery stays in the log; `webhooks_resend_pending` picks it up
+    except Exception:  # a pending delivery stays in the log; the periodic `resend_pending_webhooks` picks it up
         logger.warning("webhook.delivery.not_enqueued", extra={"delivery_id": delivery_id}, exc_info=True)
 
 

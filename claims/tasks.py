@@ -31,7 +31,10 @@ def check_claim(claim_id: int) -> None:
     if claim is None:
         logger.info("claim.check.skipped_missing", extra={"claim_id": claim_id})
         return
-    services.claim_check_leased(claim=claim)
+    try:
+        services.claim_check_leased(claim=claim)
+    except services.ClaimGone:
+        logger.info("claim.check.skipped_missing", extra={"claim_id": claim_id})
 
 
 @shared_task(acks_late=True, **RETRY)
@@ -53,3 +56,12 @@ def deliver_webhook(self, delivery_id: int) -> None:
     retry_in = services.webhook_deliver(delivery=delivery, attempt=self.request.retries)
     if retry_in is not None:
         raise self.retry(countdown=retry_in, max_retries=services.WEBHOOK_MAX_ATTEMPTS - 1)
+
+
+@shared_task(acks_late=True, **RETRY)
+def resend_pending_webhooks() -> int:
+    """The safety net for webhooks: deliveries whose enqueue failed (broker down) or whose worker died."""
+    delivery_ids = services.webhooks_pending_due(now=timezone.now())
+    for delivery_id in delivery_ids:
+        deliver_webhook.delay(delivery_id)
+    return len(delivery_ids)
