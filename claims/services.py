@@ -993,7 +993,11 @@ def claim_check_leased(*, claim: Claim) -> CheckResult:
 def claims_recheck_series(*, series_id: int, now: datetime.datetime | None = None) -> list[int]:
     """New data arrived for a series: check its claims now instead of at their staleness limit."""
     now = now or timezone.now()
-    ids = list(Claim.objects.filter(series_id=series_id, value__isnull=False).values_list("pk", flat=True))
+    ids = list(
+        Claim.objects.filter(series_id=series_id, value__isnull=False)
+        .exclude(status=ClaimStatus.RETRACTED)
+        .values_list("pk", flat=True)
+    )
     leased = [
         pk
         for pk in ids

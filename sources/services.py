@@ -13,9 +13,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from factcheck.exceptions import ApplicationError, ConflictError
+from factcheck.fields import MAX_SIGNIFICANT_DIGITS
 
 from .fetching import FetchError, fetch
-from .models import LinkStatus, Observation, Outlet, ReferenceSeries, Source, SourceCheck
+from .models import VALUE_DECIMAL_PLACES, LinkStatus, Observation, Outlet, ReferenceSeries, Source, SourceCheck
 from .signals import series_data_changed, source_link_changed
 from .text import content_hash, document_text
 
@@ -104,7 +105,8 @@ def source_check(*, source: Source, now=None) -> SourceCheck:
     """
     now = now or timezone.now()
     started = time.monotonic()
-    previous_hash = source.content_hash
+    # From the row, not the instance: a caller holding an old instance must still see a change.
+    previous_hash = Source.objects.filter(pk=source.pk).values_list("content_hash", flat=True).first() or ""
     error = None
     try:
         result = fetch(source.url)
@@ -135,6 +137,8 @@ def source_check(*, source: Source, now=None) -> SourceCheck:
             updates["content_hash"] = check.content_hash
             updates["text_snapshot"] = text[:SNAPSHOT_MAX_CHARS]
         Source.objects.filter(pk=source.pk).update(**updates)
+        for name, value in updates.items():
+            setattr(source, name, value)
         if status in (LinkStatus.MISSING, LinkStatus.CHANGED):
             transaction.on_commit(lambda: source_link_changed.send(sender=Source, source=source, check=check))
     logger.info("source.check.finished", extra={"source_id": source.pk, "status": status, "error": check.error_code})
@@ -164,7 +168,14 @@ def _feed_rows(body: bytes, content_type: str) -> list[dict]:
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames or not {"period_end", "value"} <= {name.strip() for name in reader.fieldnames}:
         raise ValueError("a CSV feed needs the columns period_end and value (period_start and vintage optional)")
-    return [{(key or "").strip(): (value or "").strip() for key, value in row.items()} for row in reader]
+    rows = []
+    for row in reader:
+        extra = row.pop(None, None)  # more fields than the header: an unquoted "39,000", say
+        clean = {(key or "").strip(): (value or "").strip() for key, value in row.items()}
+        if extra:
+            clean["_error"] = f"{len(extra)} more fields than the header (quote numbers with thousands separators)"
+        rows.append(clean)
+    return rows
 
 
 def _feed_value(raw) -> Decimal:
@@ -174,6 +185,12 @@ def _feed_value(raw) -> Decimal:
         raise ValueError(f"value {raw!r} is not a number") from None
     if not value.is_finite():
         raise ValueError(f"value {raw!r} is not finite")
+    # What the API refuses is refused here too: a value the column would round would look revised every time.
+    digits = value.normalize().as_tuple()
+    if digits.exponent < -VALUE_DECIMAL_PLACES:
+        raise ValueError(f"value {raw!r} has more than {VALUE_DECIMAL_PLACES} decimal places")
+    if len(digits.digits) > MAX_SIGNIFICANT_DIGITS:
+        raise ValueError(f"value {raw!r} has more than {MAX_SIGNIFICANT_DIGITS} significant digits")
     return value
 
 
@@ -203,6 +220,8 @@ def series_refresh(*, series: ReferenceSeries, today: datetime.date | None = Non
     with transaction.atomic():
         for number, row in enumerate(_feed_rows(result.body, result.content_type), start=1):
             try:
+                if row.get("_error"):
+                    raise ValueError(row["_error"])
                 period_end = _feed_date(row.get("period_end"), "period_end")
                 if period_end is None:
                     raise ValueError("period_end is missing")
