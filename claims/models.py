@@ -512,6 +512,9 @@ class WebhookDelivery(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     delivered_at = models.DateTimeField(null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True, help_text="A worker is delivering it until then.")
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the scheduled retry after a transient failure is due."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -920,6 +920,10 @@ CHECK_LEASE = datetime.timedelta(minutes=30)
 def _claims_due(now: datetime.datetime):
     stale_before = now - datetime.timedelta(days=settings.FACTCHECK_RECHECK_AFTER_DAYS)
     newer_data = Observation.objects.filter(series=OuterRef("series"), recorded_at__gt=OuterRef("last_checked_at"))
+    # An edit saved while a check of the previous version was running: the current version was never checked.
+    current_version_checked = CheckRun.objects.filter(
+        claim=OuterRef("pk"), claim_version=OuterRef("version"), state=CheckState.DONE
+    )
     forecast_fell_due = Q(kind=ClaimKind.FORECAST, due_date__lte=now.date()) & (
         Q(last_checked_at__date__lte=F("due_date"))
     )
@@ -931,6 +935,7 @@ def _claims_due(now: datetime.datetime):
             | Q(last_checked_at__lt=stale_before)
             | forecast_fell_due
             | Q(series__isnull=False, last_checked_at__isnull=False) & Q(Exists(newer_data))
+            | ~Q(Exists(current_version_checked))
         )
         .filter(Q(check_lease_until__isnull=True) | Q(check_lease_until__lt=now))
     )
@@ -1023,6 +1028,11 @@ WEBHOOK_MAX_ATTEMPTS = 8
 WEBHOOK_LEASE = datetime.timedelta(minutes=5)
 
 
+def _plain_decimal(value: Decimal | None) -> str | None:
+    """As the API writes decimals: "38000", never "3.8E+4"."""
+    return None if value is None else format(value.normalize(), "f")
+
+
 def webhook_payload(event: str, claim: Claim, verdict: Verdict | None, event_id: uuid.UUID) -> dict:
     from .claimreview import claim_page_url
 
@@ -1036,8 +1046,8 @@ def webhook_payload(event: str, claim: Claim, verdict: Verdict | None, event_id:
             "label": v.label,
             "explanation": v.explanation,
             "made_by": v.made_by,
-            "claimed_value": None if v.claimed_value is None else str(v.claimed_value.normalize()),
-            "reference_value": None if v.reference_value is None else str(v.reference_value.normalize()),
+            "claimed_value": _plain_decimal(v.claimed_value),
+            "reference_value": _plain_decimal(v.reference_value),
             "policy_version": v.policy_version,
             "published_at": v.published_at.isoformat() if v.published_at else None,
             "supersedes": v.supersedes_id,
@@ -1073,6 +1083,8 @@ def webhooks_pending_due(*, now: datetime.datetime, older_than: datetime.timedel
     return list(
         WebhookDelivery.objects.filter(state=DeliveryState.PENDING, created_at__lt=now - older_than)
         .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        # A delivery waiting for its scheduled retry is left to it (with some grace for a busy queue).
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lt=now - older_than))
         .values_list("pk", flat=True)
     )
 
@@ -1090,7 +1102,7 @@ def webhook_signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def webhook_deliver(*, delivery: WebhookDelivery, attempt: int = 0, now=None) -> int | None:
+def webhook_deliver(*, delivery: WebhookDelivery, now=None) -> int | None:
     """POST one delivery. Returns None when finished (delivered or given up), or the seconds to wait before
     the next attempt when the receiver had a transient failure."""
     now = now or timezone.now()
@@ -1120,17 +1132,18 @@ def webhook_deliver(*, delivery: WebhookDelivery, attempt: int = 0, now=None) ->
         error, transient = exc.code, exc.transient
     finished = status is not None and 200 <= status < 300
     gave_up = not finished and (not transient or delivery.attempts >= WEBHOOK_MAX_ATTEMPTS)
+    # The backoff follows the delivery's own attempts, so a resend by the periodic job does not restart it.
+    retry_in = None if finished or gave_up else random.randint(0, min(3600, 30 * 2 ** (delivery.attempts - 1)))
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
         state=DeliveryState.DELIVERED if finished else DeliveryState.FAILED if gave_up else DeliveryState.PENDING,
         last_status_code=status,
         last_error=error[:500],
         delivered_at=now if finished else None,
+        next_attempt_at=None if retry_in is None else now + datetime.timedelta(seconds=retry_in),
         lease_until=None,
     )
     logger.info(
         "webhook.delivery.attempted",
         extra={"delivery_id": delivery.pk, "status": status, "error": error, "attempt": delivery.attempts},
     )
-    if finished or gave_up:
-        return None
-    return random.randint(0, min(3600, 30 * 2**attempt))  # exponential backoff with full jitter
+    return retry_in  # exponential backoff with full jitter, or None when finished

@@ -53,7 +53,7 @@ def deliver_webhook(self, delivery_id: int) -> None:
     if delivery is None:
         logger.info("webhook.delivery.skipped_missing", extra={"delivery_id": delivery_id})
         return
-    retry_in = services.webhook_deliver(delivery=delivery, attempt=self.request.retries)
+    retry_in = services.webhook_deliver(delivery=delivery)
     if retry_in is not None:
         raise self.retry(countdown=retry_in, max_retries=services.WEBHOOK_MAX_ATTEMPTS - 1)
 
