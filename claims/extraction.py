@@ -1,0 +1,2238 @@
+"""Candidate claim extraction from news text.
+
+Pure Python, standard library only: no Django imports, no models, nothing loaded at run time.
+All regular expressions are compiled once at import.
+
+    extract(text, published=None) -> list[Candidate]   # in text order; callers sort by score
+    split_sentences(text) -> list[tuple[int, int]]      # character spans
+
+Conventions (what a Candidate means):
+
+* value is a Decimal, unit one of USD, percent, percentage_points, count, years, months, days, ratio.
+* Money: "$700 million", "$1.2bn", "$4.7k", "USD 34.6 million", "6 billion dollars", "half a billion dollars",
+  "15 cents" are USD with the scale applied (700000000; 0.15).
+* "percent", "per cent", "%", "pct" are percent; "percentage points" (and bare "points" in a poll or rate
+  context) are percentage_points, never mixed with percent.
+* Fractions of a population are percent with the fraction's value rounded to 6 decimals: "half" 50,
+  "a third" 33.333333, "two-thirds" 66.666667, "a quarter" 25, "one in five" 20, "nine out of 10" 90.
+  Such phrasings are rounded by nature, so their qualifier is ``approximate`` unless a hedge word says
+  otherwise ("over half" is 50 at_least, "nearly two-thirds" is nearly).
+* Durations: years, months, days ("two weeks" is 14 days, "a decade" 10 years). "N years ago" is a time
+  reference, "a 34-year-old" an age: neither is a mention; nor are hours and minutes (not in the unit vocabulary).
+* "N per 100,000 residents" is a ratio N/100000 with counted_noun "residents"; "N times", "twice", "double"
+  are ratios.
+* Vague quantities take the base of the expression with qualifier at_least and vague=True:
+  "tens of thousands" 10000, "hundreds of thousands" 100000, "thousands of" 1000, "dozens of" 12.
+* Counts carry their head noun ("2 million backlogged cases" -> "cases"); a bare count takes the noun of an
+  earlier count in the same sentence ("from 38,000 beds to 22,000") or of the sentence's subject
+  ("Shootings fell from 702 to 561").
+* Ranges: "between 20 and 30 percent" / "20 to 30 percent" give 20 at_least and 30 at_most, the unit and
+  scale carried back to the first number.
+* kind: ``change`` only for percent (signed: "cut by 62 percent" is -62; "up 18% from a year earlier" is +18
+  with baseline_date a year before as_of). An absolute change ("raised salaries by $4,500") and a change in
+  percentage points stay ``level`` with a positive value, since a claim's change is always in percent.
+  A level stated as negative ("margins averaged minus 2.3 percent") keeps its sign; editors decide.
+  ``forecast`` for predictions and pledges (will, would, plans to, expects, projected, pledged, "by 2026"),
+  with due_date when the sentence gives one. A predicted percent change stays ``change`` (its due_date set).
+* Dates: as_of is the date the figure describes: the time expression nearest the mention ("last year" ->
+  31 Dec of the year before publication, "in March" -> end of the latest March, "in fiscal 2023" ->
+  2023-09-30, "as of Sept. 30"), else the published date. A period resolves to its last day, never after
+  the published date. due_date: "by 2024" -> 2024-12-31, "by the end of next year", "within 18 months".
+* Attribution (speaker as written, titles dropped, surnames and short names resolved to the full name
+  used earlier in the text): ``direct_quote`` inside quotation marks attributed to a person or body;
+  ``paraphrase`` "X said (that)", "said X", "X told reporters", "according to X" (person or organisation);
+  ``reported`` "<outlet> reported", "according to <outlet>", an outlet's own review; ``anonymous`` an
+  unnamed description ("two DHS officials", "a spokesperson"); ``document`` a memo, report, poll, data
+  ("an internal proposal", "city payroll records"; the issuing body when named: "a GAO report" -> GAO);
+  ``own`` no speaker. When several apply, anonymous > document > reported > direct_quote > paraphrase.
+* Not mentions: years, dates, times, ordinals, decades, legal citations (Section 1326, Title 8, H.R. 2,
+  212(d)(5), 8 U.S.C. 1229a, 87 FR 18078), case numbers, identifiers (COVID-19, Route 66, Local 1021),
+  URLs, e-mail addresses, handles, hashtags, phone numbers, short codes, page numbers, street addresses,
+  vote tallies (39-19), school years (2023-24), ages ("Derek Hollis, 51,", "voters under 30"), hyphenated
+  descriptors ("a 24-page opinion", "a three-judge panel"), the number in an anonymous source's description
+  ("two DHS officials said"), a number cited earlier as a section ("more 1326 prosecutions"), and "one" as a
+  pronoun.
+* score (0..1) ranks candidates for check-worthiness: money and shares first, then attributed, hedged, changing
+  or promised figures and large numbers; vague quantities and small bare counts last.
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+__all__ = [
+    "ATTRIBUTION_KINDS",
+    "KINDS",
+    "QUALIFIERS",
+    "UNITS",
+    "Candidate",
+    "extract",
+    "split_sentences",
+]
+
+UNITS = ("USD", "percent", "percentage_points", "count", "years", "months", "days", "ratio")
+QUALIFIERS = ("exact", "approximate", "nearly", "at_least", "at_most")
+KINDS = ("level", "change", "forecast")
+ATTRIBUTION_KINDS = ("direct_quote", "paraphrase", "reported", "anonymous", "document", "own")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    value: Decimal
+    unit: str
+    counted_noun: str
+    qualifier: str
+    kind: str
+    as_of: date | None
+    baseline_date: date | None
+    due_date: date | None
+    surface: str
+    start: int
+    end: int
+    sentence: str
+    speaker: str | None
+    attribution_kind: str
+    score: float
+    vague: bool = False
+
+    def to_dict(self) -> dict:
+        return {
+            "value": _fmt_decimal(self.value),
+            "unit": self.unit,
+            "counted_noun": self.counted_noun,
+            "qualifier": self.qualifier,
+            "kind": self.kind,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "baseline_date": self.baseline_date.isoformat() if self.baseline_date else None,
+            "due_date": self.due_date.isoformat() if self.due_date else None,
+            "surface": self.surface,
+            "start": self.start,
+            "end": self.end,
+            "sentence": self.sentence,
+            "speaker": self.speaker,
+            "attribution_kind": self.attribution_kind,
+            "score": self.score,
+            "vague": self.vague,
+        }
+
+
+def _fmt_decimal(d: Decimal) -> str:
+    s = format(d, "f")
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+_ONE = Decimal(1)
+_MICRO = Decimal("0.000001")
+
+
+def _clean_value(d: Decimal) -> Decimal:
+    if d == d.to_integral_value():
+        return d.quantize(_ONE)
+    if d.as_tuple().exponent < -6:
+        d = d.quantize(_MICRO)
+    return d.normalize()
+
+
+# --------------------------------------------------------------------------------------------------
+# Sentences
+# --------------------------------------------------------------------------------------------------
+
+_ABBREV = frozenset(
+    "mr mrs ms dr prof sen sens rep reps gov gen lt col sgt capt cmdr adm st jr sr no nos vs v jan feb mar apr "
+    "jun jul aug sep sept oct nov dec inc corp co ltd dept est approx fig pp p ave blvd rd mt ft al etc "
+    "u.s u.k u.n d.c e.g i.e a.m p.m h.r s.b h.b".split()
+)
+_SOFT_ABBREV = frozenset(("u.s", "u.k", "u.n", "d.c", "a.m", "p.m", "etc", "inc", "corp", "co", "ltd", "jr", "sr"))
+_BOUNDARY_RE = re.compile(r"[.!?\u2026]+[\"\u201d\u2019')\]]*(?=\s)|\n[ \t]*(?:\n[ \t]*)+|\n")
+_LAST_TOKEN_RE = re.compile(r"(\S+)$")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of ``text`` (whitespace trimmed)."""
+    spans: list[tuple[int, int]] = []
+    n = len(text)
+    start = 0
+    for m in _BOUNDARY_RE.finditer(text):
+        tok = m.group()
+        if tok[0] == "\n":
+            prev = text[start:m.start()].rstrip()
+            if not prev:
+                continue
+            nxt_i = m.end()
+            nxt = text[nxt_i] if nxt_i < n else ""
+            if tok.count("\n") >= 2:
+                # a blank line ends a paragraph unless a hard-wrapped sentence obviously continues
+                if nxt.islower() and prev[-1] not in ".!?:\"\u201d":
+                    continue
+            else:
+                if prev[-1] not in ":;" and not (len(prev) < 90 and prev[-1] not in ",-\u2014" and nxt.isupper()
+                                                 and "\n" not in text[max(0, m.start() - 90):m.start()]):
+                    continue
+            end = m.start()
+        else:
+            end = m.end()
+            j = m.end()
+            while j < n and text[j] in " \t":
+                j += 1
+            nxt = text[j] if j < n else ""
+            if tok[0] == ".":
+                before = text[start:m.start()]
+                lt = _LAST_TOKEN_RE.search(before)
+                word = lt.group(1).lower().lstrip("(\"\u201c'") if lt else ""
+                if word in _ABBREV or (len(word) == 1 and word.isalpha()) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
+                    if not (word in _SOFT_ABBREV and (nxt in "\n\"\u201c" or nxt == "")):
+                        continue
+            if nxt and not (nxt.isupper() or nxt.isdigit() or nxt in "\"\u201c\u2018'(\n[$\u2014-"):
+                continue
+        _add_span(text, start, end, spans)
+        start = end
+    _add_span(text, start, n, spans)
+    return spans
+
+
+def _add_span(text: str, s: int, e: int, spans: list) -> None:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if e > s:
+        spans.append((s, e))
+
+
+# --------------------------------------------------------------------------------------------------
+# Lexicon
+# --------------------------------------------------------------------------------------------------
+
+_SMALL = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_SCALES = {
+    "dozen": Decimal(12), "hundred": Decimal(100), "thousand": Decimal(1000), "million": Decimal(10) ** 6,
+    "billion": Decimal(10) ** 9, "trillion": Decimal(10) ** 12,
+}
+_ABBR_SCALES = {
+    "k": Decimal(1000), "m": Decimal(10) ** 6, "mn": Decimal(10) ** 6, "mln": Decimal(10) ** 6,
+    "b": Decimal(10) ** 9, "bn": Decimal(10) ** 9, "t": Decimal(10) ** 12, "tn": Decimal(10) ** 12,
+}
+_DENOMS = {
+    "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4, "fourths": 4,
+    "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "eighth": 8, "eighths": 8, "tenth": 10, "tenths": 10,
+}
+_MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4, "may": 5,
+    "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9,
+    "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+}
+_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+
+_UNITS_W = "|".join(sorted(_SMALL, key=len, reverse=True))
+_TENS_W = "|".join(_TENS)
+_WORDNUM = rf"(?:(?:{_TENS_W})(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine)\b)?|(?:{_UNITS_W}))"
+_NUM_D = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_SCALE_W = r"(?:dozen|hundred|thousand|million|billion|trillion)"
+_MONTH_FULL = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTH_ABBR = r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
+_MONTH_ANY = rf"(?:{_MONTH_FULL}|(?:{_MONTH_ABBR})\.?)"
+
+# Words that mark a speaker description as a person (used for anonymous sources) / a body / a document.
+_PERSON_NOUNS = frozenset(
+    "official officials source sources person people aide aides investigator investigators employee employees "
+    "staffer staffers staff spokesperson spokesman spokeswoman spokespeople whistleblower whistleblowers insider "
+    "insiders expert experts analyst analysts prosecutor prosecutors attorney attorneys lawyer lawyers agent agents "
+    "officer officers adviser advisers advisor advisors administrator administrators lawmaker lawmakers critics "
+    "critic observers diplomat diplomats executive executives manager managers worker workers member members "
+    "someone those individual individuals leader leaders economist economists researchers researcher".split()
+)
+_ANON_DET = re.compile(
+    r"^(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|multiple|some|many|other|another|"
+    r"\d+|those|senior|top|former|current|unnamed|anonymous|federal|state|administration|public|health)\b",
+    re.I,
+)
+_DOC_NOUNS = frozenset(
+    "memo memos memorandum report reports proposal proposals data figures numbers statistics stats records "
+    "filing filings documents document poll polls survey surveys study studies analysis analyses audit audits "
+    "budget request requests statement statements presentation presentations projections projection estimates "
+    "estimate review reviews letter letters email emails complaint indictment lawsuit bill plan tally count "
+    "database dataset release table tables chart guidance draft brief briefing assessment forecast".split()
+)
+_ORG_WORDS = frozenset(
+    "department office bureau house senate congress committee council association union university institute "
+    "center centre agency administration commission court police health security patrol service services news "
+    "post times group project foundation hall republicans democrats authority board district school county city "
+    "state states clearinghouse corporation company inc network coalition party ministry government "
+    "fund bank reserve guard army navy caucus alliance tribune herald journal press examiner".split()
+)
+_TITLE_WORDS = frozenset(
+    "secretary director chief leader speaker executive manager chair chairman chairwoman chairperson spokesperson "
+    "spokesman spokeswoman judge justice dr mr mrs ms mayor gov governor sen senator rep representative "
+    "president superintendent commissioner attorney adviser advisor officer sheriff minister prosecutor professor "
+    "deputy administrator ambassador general counsel analyst economist researcher lawyer founder ceo cfo coo head "
+    "coordinator clerk inspector chancellor principal vice assistant associate acting interim former "
+    "senior deputy lt col sgt capt gen adm councilman councilwoman councilmember treasurer comptroller auditor "
+    "controller pastor rev dean provost trustee".split()
+)
+_OUTLET_RE = re.compile(
+    r"(?:\b(?:The\s+)?(?:Washington\s+Post|Washington\s+Times|Washington\s+Examiner|New\s+York\s+Times|"
+    r"Associated\s+Press|Wall\s+Street\s+Journal|USA\s+Today|Reuters|Axios|Politico|Bloomberg|ProPublica|"
+    r"CNN|MSNBC|NPR|BBC|AP|Fox\s+News|NBC(?:\s+News)?|CBS(?:\s+News)?|ABC(?:\s+News)?|The\s+Hill|"
+    r"Guardian|Breitbart|Newsweek|Vox|Semafor|Daily\s+[A-Z]\w+|[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*\s+"
+    r"(?:Post|Times|Tribune|Herald|Journal|Examiner|Gazette|Chronicle|Globe|Observer|Telegraph|Inquirer|"
+    r"Sun|Star|Register|Dispatch|Courier|Bee|Record|Review|News|Wire|Magazine|Daily))$)|"
+    r"^(?:[Tt]he\s+)?(?:newspaper|paper|outlet|network|magazine|wire\s+service|broadcaster)$"
+)
+_OUTLET_TAIL = frozenset(
+    "post times tribune herald journal examiner gazette chronicle globe observer telegraph inquirer sun star register "
+    "dispatch courier bee record review news wire magazine daily press reuters axios politico bloomberg propublica "
+    "cnn msnbc npr bbc ap hill guardian breitbart newsweek vox semafor nbc cbs abc today newspaper paper outlet "
+    "network service broadcaster".split()
+)
+
+
+def _is_outlet(s: str) -> bool:
+    toks = s.split()
+    if not toks or toks[-1].strip(".,").lower() not in _OUTLET_TAIL and not s.lower().startswith("daily "):
+        return False
+    return bool(_OUTLET_RE.search(s))
+
+
+_OUTLET_SHORT = frozenset("post times tribune herald journal examiner gazette chronicle globe ap".split())
+_RESPONDENT_RE = re.compile(
+    r"\b(?:respondents?|voters|those\s+(?:surveyed|polled|asked)|adults|Americans|Democrats|Republicans|"
+    r"independents|parents|residents|people\s+surveyed|participants)\b"
+)
+
+_STOP_AFTER_NUM = frozenset(
+    "of in on at to from by for with since during under over per into across between through than as about after "
+    "before until within without among against toward towards upon via and or but nor while because so yet if "
+    "the a an this that these those its their his her our your my who which whose whom it they we he she you i "
+    "is are was were be been being has have had will would could can may might should must do did does shall "
+    "now also still only already just last next each ago earlier later then there here "
+    "year years month months week weeks day days today yesterday tomorrow monday tuesday wednesday thursday "
+    "friday saturday sunday percent per".split()
+)
+_NOUN_MODIFIERS = frozenset("more fewer additional new extra other another".split())
+_NOT_PLURAL = frozenset(
+    "measles mumps news species series politics economics physics analysis basis crisis thesis status census "
+    "campus bus gas focus bonus virus plus versus us this his is was has does series".split()
+)
+_IRREGULAR_PLURALS = frozenset("people children men women police personnel staff cattle data feet teeth mice geese".split())
+
+
+def _is_plural(word: str) -> bool:
+    w = word.lower().strip("'\u2019")
+    if w in _IRREGULAR_PLURALS:
+        return True
+    if w in _NOT_PLURAL or len(w) < 3 or not w.isalpha():
+        return False
+    return w.endswith("s") and not w.endswith(("ss", "us", "is", "'s", "\u2019s"))
+
+
+# --------------------------------------------------------------------------------------------------
+# Masks: spans that are never quantities
+# --------------------------------------------------------------------------------------------------
+
+_CITE_WORDS = (
+    r"(?i:sections?|secs?\.|title|chapter|article|rule|part|subpart|paragraph|clause|amendment|bill|act|"
+    r"docket|route|highway|interstate|local|precinct|ward|proposition|prop\.|measure|item|form|page|pages|"
+    r"executive\s+order|resolution|case\s+no\.|no\.|nos\.|exhibit|appendix|table|figure|fig\.|pp?\.|line|"
+    r"volume|vol\.|issue|flight|unit|suite|room|apt\.|district|precincts|box)"
+)
+# Patterns that start at a digit run (matched there only) ...
+_MASK_DIGIT_RE = re.compile(
+    r"(?P<phone>(?:\+?1[-.\s])?(?:\(\d{3}\)\s?|\b\d{3}[-.\s])\d{3}[-.]\d{4}\b|\b\d{3}-\d{4}\b)"
+    r"|(?P<date>\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:19|20)\d\d[-\u2013/]\d\d\b(?!,?\d))"
+    r"|(?P<time>\b\d{1,2}(?::\d{2})?\s?(?:a\.m\.|p\.m\.|(?i:am|pm)\b))"
+    r"|(?P<uscode>\b\d+\s+(?:U\.S\.C\.|USC|C\.F\.R\.|CFR|FR|Fed\.\s?Reg\.|Stat\.|U\.S\.\s\d|F\.\s?(?:\dd|Supp\.))"
+    r"(?:\s*\u00a7+)?\s*[\w().-]*\d[\w().-]*)"
+    r"|(?P<paren>\b\d+[a-z]?(?:\([a-z0-9]{1,4}\))+)"
+    r"|(?P<ordinal>\b\d+(?:st|nd|rd|th)\b)"
+    r"|(?P<decade>\b(?:\d{4}|\d0)['\u2019]?s\b|['\u2019]\d0s\b)"
+    r"|(?P<ident>\b\d++[A-Za-z]++\d[\w.]*|\b\d++-[A-Za-z]++-\d+\w*|"
+    r"\b\d+[A-Za-z](?![A-Za-z])(?![.,]?\d)(?<!\d[kmbtKMBT])|\b\d+/\d+\b)"
+    r"|(?P<tally>\b\d{1,3}\s?[-\u2013]\s?\d{1,3}\b(?!\s?(?:%|percent|per\s?cent|years?|months?|days?|"
+    r"weeks?|million|billion|thousand|[a-z]+s\b)))"
+    r"|(?P<age>\b\d{1,3}-(?:year|month|week|day)s?-old\b)"
+    r"|(?P<address>\b\d{1,5}\s(?:[A-Z][a-z]+\s){1,3}(?:St\.|Street|Ave\.|Avenue|Blvd\.|Boulevard|Road|Rd\.|"
+    r"Lane|Drive|Way|Place|Plaza)(?!\w))"
+    r"|(?P<year>(?<![\d,.$])(?:1[89]\d\d|20\d\d)(?!\d|,\d|\.\d)(?!\s?(?:%|percent|per\s?cent|million|billion|"
+    r"thousand)))"
+)
+# ... and patterns whose match begins with words before the digits (searched in a short window before them).
+_MASK_CTX_RE = re.compile(
+    r"(?P<url>\bhttps?://\S++|\bwww\.\S++|\b(?:[\w-]++\.)++(?:com|org|gov|net|edu|news|io|us|co|info|tv)\b"
+    r"(?:/[^\s,;)\"\u201d]*+)?)"
+    r"|(?P<email>\b[\w.+-]++@[\w-]++\.[\w.-]++)"
+    r"|(?P<handle>(?<![\w@])[@#][A-Za-z_0-9]\w*)"
+    r"|(?P<phone>\b(?i:text|call|dial)\s+\d{4,}\b)"
+    rf"|(?P<date>\b{_MONTH_ANY}\s\d{{1,2}}(?:st|nd|rd|th)?(?:\s?[-\u2013]\s?\d{{1,2}})?(?:,?\s\d{{4}})?\b)"
+    r"|(?P<uscode>\b(?:U\.S\.C\.|USC|C\.F\.R\.|CFR)\s*(?:\u00a7+\s*)?\d[\w().-]*|\u00a7+\s*\d[\w().-]*)"
+    rf"|(?P<cite>\b(?:H\.\s?R\.|S\.|H\.\s?B\.|S\.\s?B\.|HB|SB|AB|Pub\.\s?L\.|{_CITE_WORDS})\s?(?:\d[\w.()\u2013-]*"
+    r"(?:\s?[-\u2013]\s?\d[\w.()]*)?)(?:\s*(?:,|and|or|&)\s*\d[\w.()-]*)*)"
+    r"|(?P<ident>\b[A-Za-z]++-\d[\w-]*)"
+    r"|(?P<age>\b[A-Z][\w'\u2019-]++,\s\d{1,3},|"
+    r"\b(?i:voters|adults|people|residents|children|Americans|respondents|those|men|women|patients|anyone|kids|"
+    r"students|drivers|workers|teens|seniors|aged?|ages)\s+(?:under|over|aged|older\s+than|younger\s+than|of)\s+"
+    r"\d{1,2}\b(?!\s*(?:%|percent|million|[a-z]+s\b)))"
+)
+_CITE_NUM_RE = re.compile(r"\d[\w().-]*")
+
+
+def _masks(text: str) -> tuple[bytearray, set[str]]:
+    """Mark the characters of non-quantities (dates, citations, phone numbers...). Only digits matter, so the
+    digit-anchored patterns are tried at digit runs, and the context patterns (citations, dates, URLs...) only
+    where the words just before a digit run can start one."""
+    n = len(text)
+    masked = bytearray(n)
+    cited: set[str] = set()
+    ctx_done = 0
+    for d in _DIGIT_RUN_RE.finditer(text):
+        ds = d.start()
+        if masked[ds]:
+            continue
+        if ctx_done < d.end() and _ctx_trigger(text, ds):
+            ws = max(ctx_done, ds - 40)
+            for m in _MASK_CTX_RE.finditer(text, ws, min(n, d.end() + 16)):
+                _mark(text, m, masked, cited)
+            ctx_done = d.end()
+            if masked[ds]:
+                continue
+        p = ds - 1 if ds and text[ds - 1] in "(+'\u2019" else ds
+        m = _MASK_DIGIT_RE.match(text, p) or (_MASK_DIGIT_RE.match(text, ds) if p != ds else None)
+        if m:
+            _mark(text, m, masked, cited)
+    return masked, cited
+
+
+_TRIGGER_WORDS = frozenset(
+    "section sections sec secs title chapter article rule part subpart paragraph clause amendment bill act docket "
+    "route highway interstate local precinct ward proposition prop measure item form page pages order resolution no "
+    "nos exhibit appendix table figure fig p pp line volume vol issue flight unit suite room apt district precincts "
+    "box h.r s h.b s.b hb sb ab l u.s.c usc c.f.r cfr \u00a7 \u00a7\u00a7 text call dial under over aged age ages of "
+    "than jan january feb february mar march apr april may jun june jul july aug august sep sept september oct "
+    "october nov november dec december".split()
+)
+_TOKEN_TRIGGER_RE = re.compile(r"[@#/:\u00a7]|www\.|\.(?:com|org|gov|net|edu|news|io|us|co|info|tv)\b")
+
+
+def _ctx_trigger(text: str, ds: int) -> bool:
+    """Can a context mask (citation, date, URL, age...) end at the digit run starting at ds?"""
+    if ds == 0:
+        return False
+    prev = text[ds - 1]
+    if prev == "-" or prev == "\u00a7" or not prev.isspace() and prev not in "(\"'\u201c$":
+        return True  # COVID-19, \u00a71325, a token such as a URL or a handle
+    words = text[max(0, ds - 40):ds].split()
+    if not words:
+        return False
+    last = words[-1]
+    lw = last.lower().strip(".,;:()\"'\u201c\u201d")
+    if lw in _TRIGGER_WORDS or _TOKEN_TRIGGER_RE.search(last):
+        return True
+    if last.endswith(",") and last[:1].isupper():
+        return True  # "Derek Hollis, 51,"
+    return len(words) > 1 and words[-2].lower().strip(".,") in _TRIGGER_WORDS
+
+
+def _mark(text: str, m: re.Match, masked: bytearray, cited: set[str]) -> None:
+    s, e = m.span()
+    kind = m.lastgroup
+    if kind == "url":
+        while e > s and text[e - 1] in ".,;:!?)":
+            e -= 1
+    elif kind in ("cite", "uscode", "paren"):
+        for c in _CITE_NUM_RE.findall(m.group()):
+            core = _LEADING_DIGITS_RE.match(c).group()
+            if len(core) >= 3:
+                cited.add(core)
+    masked[s:e] = b"\x01" * (e - s)
+
+
+_DIGIT_RUN_RE = re.compile(r"\d[\d,.]*")
+_LEADING_DIGITS_RE = re.compile(r"\d+")
+
+
+# --------------------------------------------------------------------------------------------------
+# Numeric atoms
+# --------------------------------------------------------------------------------------------------
+
+_ATOM_RE = re.compile(
+    rf"(?P<money>(?:\bUS\s?\$|\$|\bUSD\s?)\s?-?{_NUM_D}(?:(?:\s|-)(?i:{_SCALE_W})\b|(?i:bn|mn|mln|m|k|b|tn|t)\b)?"
+    rf"(?:\s(?i:{_SCALE_W})\b)?)"
+    r"|(?P<halfa>\b(?i:half)\s+an?\s+(?i:dozen|hundred|thousand|million|billion|trillion)\b)"
+    r"|(?P<vague>\b(?i:tens|hundreds)\s+of\s+(?i:thousands|millions|billions)\b|"
+    r"\b(?i:dozens|hundreds|thousands|millions|billions)\b(?=[\s\"\u201d]+of\b))"
+    rf"|(?P<frac>\b(?i:a|one|two|three|four|five|six|seven|eight|nine)[\s-](?i:half|thirds?|quarters?|fourths?|fifths?|"
+    r"sixths?|eighths?|tenths?)\b(?!-))"
+    rf"|(?P<inn>(?:(?<![\w.,$])\d{{1,3}}|\b(?i:{_WORDNUM}))\s+(?:in|out\s+of)\s+(?:\d{{1,4}}(?![\d,.])|(?i:{_WORDNUM})\b))"
+    rf"|(?P<num>(?:(?<![\w$\u20ac\u00a3.,/]){_NUM_D}(?![\d])|\b(?i:{_WORDNUM})\b(?!-(?:one|two|three|four|five|six|seven|"
+    rf"eight|nine)\b)|\b(?i:a)(?=\s(?i:dozen|hundred|thousand|million|billion|trillion)\b))"
+    rf"(?:[\s-](?i:{_SCALE_W})\b)*)"
+    r"|(?P<half>\b(?i:half)\b(?!-))"
+    r"|(?P<mult>\b(?i:twice|double|triple|quadruple)\b(?!-))"
+)
+_SUFFIX_RE = re.compile(
+    r"(?P<pp>\s?(?:percentage|percent|pct\.?)[\s-]?points?\b)"
+    r"|(?P<pct>\s?(?:%|percent\b|per\s?cent\b|pct\b))"
+    r"|(?P<pts>\s(?:points?)\b)"
+    r"|(?P<usd>\s(?:U\.S\.\s)?dollars\b)"
+    r"|(?P<cents>\s(?:cents?)\b|\u00a2)"
+    r"|(?P<dur>(?:\s|-)(?P<du>years?|months?|weeks?|days?|decades?)\b(?P<old>-old)?)"
+    r"|(?P<times>\s(?:times\b|fold\b)|-fold\b)"
+    r"|(?P<per>\sper\s(?P<per_den>1,000,000|100,000|10,000|1,000|100|one\smillion|a\smillion|million|thousand)(?![\d,])"
+    r"(?:\s(?P<per_noun>[a-z]+))?)",
+    re.I,
+)
+_SCALE_SPLIT_RE = re.compile(r"[\s-]+")
+_NUMBER_CORE_RE = re.compile(_NUM_D)
+_WORD_RE = re.compile(r"[\s\"\u201c\u201d]*([^\W\d_][\w'\u2019.-]*)")
+_AGO_RE = re.compile(r"\s+(?:ago|earlier|later|before|after|old|from\s+now)\b", re.I)
+_HYPHEN_WORD_RE = re.compile(r"-[^\W\d_]")
+_OF_NOUN_RE = re.compile(
+    r"[\s\"\u201d]+of\s+(?:(?:the|its|their|those|these|our|his|her)\s+)?(?:[\w'\u2019.-]+['\u2019]s\s+)?"
+    r"(?:(?:about|some|roughly|nearly|more\s+than|over)\s+)?(?:\d[\d,.]*(?:\s(?:million|billion|thousand))?\s+)?"
+)
+
+
+def _parse_number(s: str) -> Decimal | None:
+    """'2 million' -> 2000000, 'twenty-five' -> 25, 'a dozen' -> 12, '1.2bn' -> 1200000000."""
+    s = s.strip().lower()
+    m = _NUMBER_CORE_RE.match(s)
+    if m:
+        val = Decimal(m.group().replace(",", ""))
+        rest = s[m.end():]
+    else:
+        parts = _SCALE_SPLIT_RE.split(s)
+        val = None
+        i = 0
+        if parts[0] in ("a", "an"):
+            val = Decimal(1)
+            i = 1
+        elif parts[0] in _TENS:
+            val = Decimal(_TENS[parts[0]])
+            i = 1
+            if len(parts) > 1 and parts[1] in _SMALL and _SMALL[parts[1]] < 10:
+                val += _SMALL[parts[1]]
+                i = 2
+        elif parts[0] in _SMALL:
+            val = Decimal(_SMALL[parts[0]])
+            i = 1
+        if val is None:
+            return None
+        rest = " ".join(parts[i:])
+    rest = rest.strip()
+    if rest:
+        if rest in _ABBR_SCALES:
+            return val * _ABBR_SCALES[rest]
+        for w in _SCALE_SPLIT_RE.split(rest):
+            if w in _SCALES:
+                val *= _SCALES[w]
+            elif w:
+                return None
+    return val
+
+
+# --------------------------------------------------------------------------------------------------
+# Qualifiers, kinds
+# --------------------------------------------------------------------------------------------------
+
+_HEDGE_RE = re.compile(
+    r"(?:^|[\s(\u2014,\"\u201c])(?P<h>an\s+estimated|estimated|approximately|about|around|roughly|some|somewhere\s+around|"
+    r"an\s+average\s+of\s+about|close\s+to|closer\s+to|nearly|almost|just\s+under|just\s+shy\s+of|"
+    r"no\s+more\s+than|not\s+more\s+than|no\s+fewer\s+than|no\s+less\s+than|more\s+than|greater\s+than|"
+    r"just\s+over|well\s+over|over|at\s+least|upwards\s+of|in\s+excess\s+of|exceeding|exceeds?|exceeded|topped|"
+    r"tops|top(?=\s+\$)|past|north\s+of|up\s+to|as\s+many\s+as|as\s+much\s+as|at\s+most|fewer\s+than|"
+    r"less\s+than|under|below|within|plus\s+or\s+minus|an?)\s+(?:\$|US\$)?$",
+    re.I,
+)
+_HEDGE_MAP = {
+    "an estimated": "approximate", "estimated": "approximate", "approximately": "approximate", "about": "approximate",
+    "around": "approximate", "roughly": "approximate", "some": "approximate", "somewhere around": "approximate",
+    "an average of about": "approximate", "closer to": "approximate",
+    "close to": "nearly", "nearly": "nearly", "almost": "nearly", "just under": "nearly", "just shy of": "nearly",
+    "no more than": "at_most", "not more than": "at_most", "no fewer than": "at_least", "no less than": "at_least",
+    "more than": "at_least", "greater than": "at_least", "just over": "at_least", "well over": "at_least",
+    "over": "at_least", "at least": "at_least", "upwards of": "at_least", "in excess of": "at_least",
+    "exceeding": "at_least", "exceed": "at_least", "exceeds": "at_least", "exceeded": "at_least",
+    "topped": "at_least", "tops": "at_least", "top": "at_least", "past": "at_least", "north of": "at_least",
+    "up to": "at_most", "as many as": "at_most", "as much as": "at_most", "at most": "at_most",
+    "fewer than": "at_most", "less than": "at_most", "under": "at_most", "below": "at_most", "within": "at_most",
+    "plus or minus": "exact", "a": None, "an": None,
+}
+_POST_HEDGE_RE = re.compile(r"\s*(?:,\s*)?(?P<h>or\s+more|or\s+so|or\s+fewer|or\s+less|plus\b|and\s+counting)", re.I)
+_OVER_PERIOD_RE = re.compile(r"(?:^|\s)(?:for|in|after|took|lasted|spent|served|of)\s+(?:just\s+|well\s+)?over\s+$", re.I)
+
+_DEC_VERBS = (
+    r"cut|cuts|cutting|reduce|reduced|reduces|reducing|fell|fall|falls|falling|fallen|drop|dropped|drops|dropping|"
+    r"decline|declined|declines|declining|decrease|decreased|decreases|decreasing|down|lower|lowered|lowering|"
+    r"slash|slashed|slashing|shrank|shrink|shrinks|shrunk|plunge|plunged|plummeted|plummet|tumbled|tumble|dip|"
+    r"dipped|sank|sunk|sink|slid|slide|slipped|slip|contracted|shed|trimmed|trim"
+)
+_INC_VERBS = (
+    r"up|rose|rise|rises|rising|risen|increase|increased|increases|increasing|grew|grow|grows|growing|grown|"
+    r"jump|jumped|jumps|climb|climbed|climbs|climbing|surge|surged|surges|soar|soared|spike|spiked|gain|gained|"
+    r"gains|boost|boosted|raise|raised|raising|hike|hiked|expand|expanded|swell|swelled|balloon|ballooned|"
+    r"doubled|went\s+up|rebounded"
+)
+_CHANGE_BEFORE_RE = re.compile(
+    rf"\b(?:(?P<dec>{_DEC_VERBS})|(?<!make\s)(?<!makes\s)(?<!made\s)(?<!making\s)(?P<inc>{_INC_VERBS}))\b(?:(?:\s+[\w'\u2019-]+){{0,8}}?\s+by)?"
+    r"(?:\s+(?:an\s+estimated|estimated|about|around|roughly|nearly|almost|more\s+than|over|at\s+least|some|"
+    r"close\s+to|up\s+to|as\s+much\s+as|just\s+over|just\s+under|less\s+than))?\s+$",
+    re.I,
+)
+_CHANGE_OF_RE = re.compile(
+    r"\b(?:(?P<inc>increase|rise|jump|gain|growth|hike|boost|surge|climb|spike)|"
+    r"(?P<dec>drop|decline|decrease|reduction|cut|fall|dip|plunge|slide|contraction))s?(?:\s+of|\s*[\u2014\u2013:]|\s+(?:was|is|of\s+some))\s+"
+    r"(?:an\s+estimated\s+|about\s+|around\s+|roughly\s+|nearly\s+|almost\s+|more\s+than\s+|over\s+|at\s+least\s+|"
+    r"some\s+|up\s+to\s+)?$",
+    re.I,
+)
+_CHANGE_AFTER_RE = re.compile(
+    r"\s*(?:(?P<incn>increase|rise|jump|gain|growth|hike|boost|surge|climb|spike|uptick)|"
+    r"(?P<decn>drop|decline|decrease|reduction|cut|fall|dip|plunge|slide|loss|contraction|downturn)|"
+    r"(?P<incc>more|higher|larger|bigger|greater|above|increase)|(?P<decc>less|lower|smaller|fewer|below))\b",
+    re.I,
+)
+_FROM_BEFORE_RE = re.compile(r"\b(?:from|compared\s+(?:with|to)|versus|vs\.)\s+(?:about\s+|roughly\s+|nearly\s+)?$", re.I)
+_FORECAST_CUE_RE = re.compile(
+    r"\b(?:will|won't|would(?!\s+have)|shall|plans?\s+to|planning\s+to|a\s+plan\s+to|plan\s+calls|expects?|"
+    r"expected|expecting|projects|projected|projection|forecasts?|forecasted|predicts?|predicted|pledged?|"
+    r"pledges|promised?|promises|aims?\s+to|goal\s+of|target\s+of|set\s+to|on\s+track\s+to|could(?!\s+have)|"
+    r"may(?!\s+have)|might(?!\s+have)|intends?\s+to|proposes\s+to|seeks?\s+to|preparing\s+to|going\s+to)\b"
+    r"|'ll\b|\u2019ll\b"
+)
+_PP_CONTEXT_RE = re.compile(r"%|percent|per cent|\bpoll|\bsurvey|\brate\b|\bapproval|\bmargin|\blead\b|\bshare\b", re.I)
+
+# --------------------------------------------------------------------------------------------------
+# Time expressions
+# --------------------------------------------------------------------------------------------------
+
+_TIME_RE = re.compile(
+    rf"(?P<fulldate>\b(?P<fd_mon>{_MONTH_ANY})\s(?P<fd_day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s(?P<fd_year>\d{{4}}))?\b)"
+    rf"|(?P<monyear>\b(?P<my_mon>{_MONTH_ANY})(?:\s+of)?\s(?P<my_year>(?:19|20)\d\d)\b)"
+    r"|(?P<season>\b(?P<s_name>(?i:spring|summer|fall|autumn|winter))(?:\s+of)?\s(?P<s_year>(?:19|20)\d\d)\b)"
+    r"|(?P<fy>\b(?:(?i:fiscal)(?:\s+(?i:year))?|FY)\s?(?P<fy_year>(?:19|20)\d\d)\b)"
+    r"|(?P<lastfy>\b(?i:last|previous|prior|the\s+last)\s+fiscal\s+year\b)"
+    r"|(?P<thisfy>\b(?i:this|the\s+current|the)\s+fiscal\s+year\b)"
+    r"|(?P<lastsy>\b(?i:last|previous)\s+school\s+year\b)"
+    rf"|(?P<endof>\b(?i:the\s+)?(?i:end)\s+of\s+(?:the\s+)?(?:(?P<eo_next>next\s+year)|(?P<eo_this>this\s+year|the\s+year)|"
+    rf"(?P<eo_year>(?:19|20)\d\d)|(?P<eo_mon>{_MONTH_FULL}))\b)"
+    r"|(?P<midyear>\bmid-(?P<mid_year>(?:19|20)\d\d)\b)"
+    r"|(?P<year>(?<![\d,.$])(?:19|20)\d\d(?![\d,%]))"
+    r"|(?P<ago>\b(?P<ago_n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?P<ago_u>years?|months?|weeks?|days?)"
+    r"\s+(?:ago|earlier|before)\b)"
+    r"|(?P<yearago>\b(?i:a\s+)?year\s+(?:earlier|ago|before)\b|\b(?i:the\s+)?(?:previous|prior)\s+year\b|"
+    r"\bthe\s+year\s+before\b|\byear[\s-]over[\s-]year\b|\b(?i:the\s+)?same\s+period\s+(?:a\s+year\s+earlier|last\s+year)\b)"
+    r"|(?P<rel>\b(?i:last|this|next)\s+(?:year|month|week|quarter)\b|\b(?i:yesterday|today|currently)\b|\bnow\b)"
+    rf"|(?P<month>\b(?P<m_name>{_MONTH_FULL})\b(?!\s+\d))"
+    r"|(?P<weekday>\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
+    r"|(?P<asof>\b(?i:as\s+of)\b)"
+)
+_BASELINE_PREP_RE = re.compile(r"\b(?:from|over|than(?:\s+in)?|compared\s+(?:with|to)|versus|vs\.|since)\s+(?:the\s+)?$", re.I)
+_SINCE_RE = re.compile(r"\bsince\b[^,;]*$", re.I)
+
+
+_TIME_START_RE = re.compile(
+    r"(?<![\d,.])\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|last|this|next|"
+    r"the (?:end|previous|prior|year|same|last|current|fiscal)|an? (?:year|month|week|day)|"
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten) (?:year|month|week|day)|fiscal|fy|mid|spring|summer|fall|"
+    r"autumn|winter|year|yesterday|today|currently|now|end|previous|prior|same|as of)"
+)
+
+
+def _times(sent: str) -> list[re.Match]:
+    out = []
+    end = 0
+    for c in _TIME_START_RE.finditer(sent.translate(_ASCII_LOWER)):
+        if c.start() < end:
+            continue
+        m = _TIME_RE.match(sent, c.start())
+        if m:
+            out.append(m)
+            end = m.end()
+    return out
+
+
+def _month_end(y: int, m: int) -> date:
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _add_years(d: date, n: int) -> date:
+    try:
+        return d.replace(year=d.year + n)
+    except ValueError:
+        return d.replace(year=d.year + n, day=28)
+
+
+def _add_months(d: date, n: int) -> date:
+    y, m = divmod(d.month - 1 + n, 12)
+    y += d.year
+    m += 1
+    return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
+
+
+def _cap(d: date | None, pub: date | None) -> date | None:
+    if d is not None and pub is not None and d > pub:
+        return pub
+    return d
+
+
+def _resolve_time(m: re.Match, pub: date | None, future: bool) -> date | None:
+    g = m.lastgroup
+    try:
+        if g == "fulldate":
+            mon = _MONTHS[m.group("fd_mon").rstrip(".").lower()]
+            day = int(m.group("fd_day"))
+            if m.group("fd_year"):
+                return date(int(m.group("fd_year")), mon, day)
+            if pub is None:
+                return None
+            d = date(pub.year, mon, day)
+            if future and d < pub:
+                d = date(pub.year + 1, mon, day)
+            elif not future and d > pub:
+                d = date(pub.year - 1, mon, day)
+            return d
+        if g == "monyear":
+            return _month_end(int(m.group("my_year")), _MONTHS[m.group("my_mon").rstrip(".").lower()])
+        if g == "season":
+            y = int(m.group("s_year"))
+            return {"spring": date(y, 5, 31), "summer": date(y, 8, 31), "fall": date(y, 11, 30),
+                    "autumn": date(y, 11, 30), "winter": _month_end(y, 2)}[m.group("s_name").lower()]
+        if g == "fy":
+            return date(int(m.group("fy_year")), 9, 30)
+        if g == "midyear":
+            return date(int(m.group("mid_year")), 6, 30)
+        if g == "year":
+            y = int(m.group())
+            return date(y, 12, 31)
+        if g == "endof":
+            if m.group("eo_year"):
+                return date(int(m.group("eo_year")), 12, 31)
+            if pub is None:
+                return None
+            if m.group("eo_next"):
+                return date(pub.year + 1, 12, 31)
+            if m.group("eo_this"):
+                return date(pub.year, 12, 31)
+            mon = _MONTHS[m.group("eo_mon").lower()]
+            d = _month_end(pub.year, mon)
+            if future and d < pub:
+                d = _month_end(pub.year + 1, mon)
+            elif not future and d > pub:
+                d = _month_end(pub.year - 1, mon)
+            return d
+        if pub is None:
+            return None
+        if g == "lastfy":
+            cur_end = date(pub.year if pub.month <= 9 else pub.year + 1, 9, 30)
+            return _add_years(cur_end, -1)
+        if g == "thisfy":
+            return date(pub.year if pub.month <= 9 else pub.year + 1, 9, 30)
+        if g == "lastsy":
+            return date(pub.year if pub.month >= 7 else pub.year - 1, 6, 30)
+        if g == "ago":
+            n = m.group("ago_n").lower()
+            k = 1 if n in ("a", "an") else (_SMALL.get(n) or int(n))
+            u = m.group("ago_u").lower()
+            if u.startswith("year"):
+                return _add_years(pub, -k)
+            if u.startswith("month"):
+                return _add_months(pub, -k)
+            if u.startswith("week"):
+                return pub - timedelta(days=7 * k)
+            return pub - timedelta(days=k)
+        if g == "yearago":
+            return _add_years(pub, -1)
+        if g == "rel":
+            t = m.group().lower().split()
+            if t[0] in ("today", "now", "currently"):
+                return pub
+            if t[0] == "yesterday":
+                return pub - timedelta(days=1)
+            what = t[-1]
+            if what == "year":
+                return {"last": date(pub.year - 1, 12, 31), "this": pub if not future else date(pub.year, 12, 31),
+                        "next": date(pub.year + 1, 12, 31)}[t[0]]
+            if what == "month":
+                if t[0] == "last":
+                    return pub.replace(day=1) - timedelta(days=1)
+                if t[0] == "next":
+                    return _month_end(*divmod(pub.year * 12 + pub.month, 12)) if pub.month < 12 else _month_end(pub.year + 1, 1)
+                return pub
+            if what == "week":
+                return pub - timedelta(days=7) if t[0] == "last" else (pub + timedelta(days=7) if t[0] == "next" else pub)
+            if what == "quarter":
+                q_end_month = ((pub.month - 1) // 3 + 1) * 3
+                end = _month_end(pub.year, q_end_month)
+                if t[0] == "last":
+                    return _month_end(*((pub.year, q_end_month - 3) if q_end_month > 3 else (pub.year - 1, 12)))
+                if t[0] == "next":
+                    return _month_end(*((pub.year, q_end_month + 3) if q_end_month < 12 else (pub.year + 1, 3)))
+                return end
+        if g == "month":
+            mon = _MONTHS[m.group("m_name").lower()]
+            if future:
+                d = _month_end(pub.year, mon)
+                return d if d >= pub else _month_end(pub.year + 1, mon)
+            y = pub.year if mon <= pub.month else pub.year - 1
+            return _cap(_month_end(y, mon), pub)
+        if g == "weekday":
+            wd = _WEEKDAYS[m.group("wd").lower()]
+            delta = (pub.weekday() - wd) % 7
+            return pub - timedelta(days=delta)
+    except (ValueError, KeyError):
+        return None
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# Attribution
+# --------------------------------------------------------------------------------------------------
+
+_V_STRONG = (
+    r"said|says|say|told|tells|wrote|writes|added|adds|noted|warned|warns|announced|announces|testified|"
+    r"testifies|claimed|argued|argues|stated|acknowledged|acknowledges|confirmed|confirms|insisted|insists|"
+    r"explained|explains|estimated|predicted|proposed|disclosed|discloses|revealed|reveals|asserted|asserts|"
+    r"contended|contends|conceded|concedes|cautioned|cautions|emphasized|stressed|calculated|recalled|"
+    r"pledged|pledges|promised|promises|vowed|vows|"
+    r"is\s+reporting|are\s+reporting|was\s+reporting|reported"
+)
+_V_AMBIG = r"claims|reports|estimates|projects|projected|forecasts|notes|lists|finds|counts"
+_V_WEAK = (
+    r"found|show|shows|showed|listed|counted|recorded|indicated|indicates|suggested|suggests|expects(?!\s+to\b)|"
+    r"outlined|outlines|lays\s+out|laid\s+out|seeks|sought|asks\s+for|asked\s+for|calls\s+for|"
+    r"called\s+for|requests|requested|tallied|documented|concluded|concludes"
+)
+_ANCHOR_RE = re.compile(
+    r"(?P<acc>\b[Aa]ccording\s+to\s+)"
+    r"|(?P<part>,?\s*\b(?:telling|saying|adding|noting|warning|arguing|insisting|explaining)\b)"
+    r"|(?P<neg>\b(?:did\s+not|does\s+not|do\s+not|didn['\u2019]t|doesn['\u2019]t|would\s+not|wouldn['\u2019]t|"
+    r"declined\s+to|refused\s+to|could\s+not|couldn['\u2019]t|won['\u2019]t|will\s+not|not)\s+(?:\w+\s+)?"
+    r"(?:say|said|tell|told|comment|confirm|disclose|specify|provide|reveal|report)\b)"
+    r"|(?P<passive>\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?(?:told|reported|estimated|projected|expected|"
+    r"said|shown|found|counted|recorded|listed|proposed|promised|pledged)\b)"
+    r"|(?P<put>\b(?:puts?|pegged|pegs|placed|places)\b(?=(?:\s+[\w'\u2019-]+){0,3}?\s+at\s))"
+    rf"|(?P<verb>\b(?:(?P<strong>{_V_STRONG})|(?P<ambig>{_V_AMBIG})(?=\s+(?:that\b|the\b|a\b|an\b|about\b|some\b|would\b|will\b|could\b|"
+    r"more\b|nearly\b|roughly\b|\d|\$|[A-Z])|:)|(?P<weak>" + _V_WEAK + r"))\b)"
+)
+_CLAUSE_BOUND_RE = re.compile(
+    r"[;:\u2014\u2013(\"\u201c\u201d]\s*|\s-\s|,?\s+(?:and|but|while|because|although|though|whereas|so|if|when|"
+    r"after|before|since|unless|until|once|where)\s+(?=[a-z])|\b(?:that|which|who)\s+|"
+    r"\b(?:said|says|told|tells|reported|reports|noted|added|wrote|estimated|warned)\s+(?:that\s+)?(?=[A-Za-z])"
+)
+_ADVERBS = (
+    r"also|now|then|later|earlier|previously|reportedly|again|further|first|separately|publicly|privately|recently|"
+    r"repeatedly|often|once|still|already|meanwhile|nationally|locally|instead|however|yet|so|and|but|while|has|have|"
+    r"had|is|was|were|are|will|would|had\s+been|on\s+\w+day|last\s+\w+|this\s+\w+|in\s+a\s+statement|"
+    r"in\s+an\s+interview|\w+day"
+)
+_TRAIL_WORDS = frozenset(
+    "also now then later earlier previously reportedly again further first separately publicly privately recently "
+    "repeatedly often once still already meanwhile nationally locally instead however yet so and but while has have "
+    "had is was were are will would monday tuesday wednesday thursday friday saturday sunday today yesterday".split()
+)
+_TRAIL_PAIRS = frozenset(("last", "this", "on", "had", "in"))
+
+
+def _strip_trailing(s: str) -> str:
+    """Drop trailing adverbs and time words ("Mayorkas reportedly", "the department on Monday")."""
+    toks = s.split()
+    while toks:
+        w = toks[-1].lower().strip(",")
+        if w in _TRAIL_WORDS or w.endswith("day") and w[:1].isalpha() and len(toks) > 1 and w not in ("holiday",):
+            toks.pop()
+            if toks and toks[-1].lower() in _TRAIL_PAIRS:
+                toks.pop()
+            continue
+        if len(toks) >= 3 and toks[-3].lower() == "in" and toks[-2].lower() in ("a", "an") and w in (
+                "statement", "interview"):
+            del toks[-3:]
+            continue
+        if len(toks) >= 2 and toks[-2].lower() in ("last", "this") and w in ("week", "month", "year", "night"):
+            del toks[-2:]
+            continue
+        break
+    return " ".join(toks)
+_LEAD_TRIM_RE = re.compile(rf"^(?:(?:{_ADVERBS})\b[,\s]*)+", re.I)
+_PREP_START_RE = re.compile(
+    r"^(?:in|on|at|for|with|from|by|during|after|before|under|over|to|of|into|amid|as|since|when|while|if|unlike|"
+    r"like|despite|without|overall|now|today|yesterday|more|less|fewer|about|nearly|up|down|than|just|only|even|"
+    r"not|nor|or|there|it|those\s+\w+\s+\w+)\b",
+    re.I,
+)
+_REL_START_RE = re.compile(r"^(?:which|who|whose|whom|that|according|including|who\s)\b|^[a-z]+ing\b")
+_FINITE_RE = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|can|could|did|does|do|rose|fell|dropped|climbed|grew|said|says|"
+    r"stood|reached|topped|hit|cost|costs|received|approved|filed|spent|lost|went|came|made|took|began|became|gave|"
+    r"ran|grew|knew|chose|drew|drove|saw|spoke|stole|threw|happened|occurred)\b",
+    re.I,
+)
+_NP_CUT_RE = re.compile(
+    r"\s+(?:who|which|whose|where|when|because|on\s+(?:the\s+)?condition|speaking|citing|summarizing|"
+    r"adding|noting|explaining|in\s+an?\s+(?:interview|statement|email|e-mail|letter|post|private|news)|"
+    r"at\s+(?:a|an|the)\s+(?-i:[a-z])\w*|at\s+headquarters|on\s+\w+day|last\s+\w+|earlier|during|to\s+(?:reporters|the\s+\w+)|"
+    r"for\s+the\s+panel|for\s+the\s+court|for\s+the\s+majority)\b.*$",
+    re.I | re.S,
+)
+_PARTICIPLE_CUT_RE = re.compile(
+    r"\s+(?:sent|filed|released|published|issued|dated|conducted|prepared|drafted|circulated|circulating|posted|"
+    r"submitted|made|obtained|reviewed|seen|viewed|cited|described|examined|shared|leaked|that|which|who|"
+    r"covering|showing)\b.*$",
+    re.I | re.S,
+)
+_OBTAINED_BY_RE = re.compile(r"\s+(?:obtained|reviewed|seen|viewed|cited|described|examined|shared|leaked|reported)\s+by\b.*$",
+                             re.I | re.S)
+_DOC_BY_RE = re.compile(r"\b(?:by|from)\s+(?P<by>(?:the\s+)?[A-Za-z].*)$", re.S)
+_DOC_RELCL_RE = re.compile(
+    r"^(?P<doc>(?:[\w'\u2019-]+\s+){0,3}?(?:figures|data|numbers|statistics|records|estimates|projections|"
+    r"documents|report|survey|memo))\s+(?:that\s+)?(?P<by>(?:the\s+)?[\w'\u2019.\s-]+?)\s+"
+    r"(?:released|published|issued|compiled|provided|reported|posted|shared|made\s+public|filed)\b",
+    re.I,
+)
+_POSSESSIVE_RE = re.compile(r"^(?P<owner>.+?)['\u2019]s?\s+(?P<rest>[^'\u2019]+)$")
+_PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person", "they": None, "it": None,
+             "we": None, "i": None, "you": None, "this": None, "that": None, "which": None, "who": None,
+             "another": "anon", "others": "anon", "one": "anon", "some": None}
+_DATELINE_RE = re.compile(r"^[A-Z][A-Z .,'-]+\s+[\u2014\u2013-]+\s+")
+_SUBJ_COMMA_RE = re.compile(r"((?:[A-Z][\w.'\u2019/&-]*\s+){0,5}[A-Z][\w.'\u2019-]*)\s*,")
+_SUBJ_END_RE = re.compile(
+    r"\s(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|should|did|does|do|expects?|plans?|"
+    r"said|says|told|lost|rose|fell|grew|won|paid|spent|made|took|cut|hit|got|began|held|kept|led|ran|saw|set|sold|"
+    r"stood|wrote|on\s+\w+day|[a-z]+ed)\b"
+)
+_ABBR_DOT = r"(?:(?<=\b[A-Z])\.|(?<=\bDr)\.|(?<=\bSen)\.|(?<=\bRep)\.|(?<=\bGov)\.|(?<=\bMr)\.|(?<=\bMrs)\.|(?<=\bMs)\.|" \
+            r"(?<=\bSt)\.|(?<=\bLt)\.|(?<=\bGen)\.|(?<=\bCol)\.|(?<=\bSgt)\.|(?<=\bJr)\.|(?<=\bSr)\.)"
+_QUOTE_AFTER_RE = re.compile(
+    r"[\s,]*(?:(?P<v1>said|says|told|wrote|writes|added|asked|explained|noted|continued|insisted|warned|argued|"
+    r"recalled|stated|tweeted|posted|testified)\s+(?=[A-Z]|the\b|a\b|an\b|one\b|two\b|three\b|several\b|another\b)"
+    rf"|(?P<np2>(?:[^.;:!?\n\"\u201c\u201d,]|{_ABBR_DOT}){{1,90}}?)\s+(?:(?:has|had|also|then|later|reportedly)\s+)?"
+    r"(?P<v2>said|says|told|tells|wrote|writes|added|adds|explained|noted|insisted|warned|argued|recalled|"
+    r"stated|tweeted|posted|testified|asked|continued|reported)\b)"
+)
+_TITLED_NAME_RE = re.compile(
+    r"\b(?:Secretary|Director|Chief|Leader|Speaker|[Ee]xecutive|[Mm]anager|[Cc]hair(?:man|woman)?|"
+    r"[Ss]pokes(?:person|man|woman)|Judge|Justice|Dr\.|Mr\.|Mrs\.|Ms\.|Mayor|Gov\.|Governor|Sen\.|Senator|Rep\.|"
+    r"Representative|President|Superintendent|Commissioner|Attorney|[Aa]dviser|[Aa]dvisor|Sheriff|Minister|"
+    r"Prosecutor|Professor|Administrator|Ambassador|General|Counsel|[Ll]awyer|[Ee]conomist|[Aa]nalyst|Officer|"
+    r"Inspector|Chancellor|[Cc]lerk|[Dd]irector|[Ss]ecretary)\s+((?:[A-Z][\w'\u2019.-]*\s+){0,2}[A-Z][\w'\u2019-]+)"
+)
+_PREPS = frozenset("of in at from with on for among by to about".split())
+_CONNECTORS = frozenset(("of", "for", "and", "on", "&", "the", "de", "at"))
+
+
+_ARTICLE_RE = re.compile(r"^(?:the|a|an|its|their)\s+", re.I)
+_PP_TAIL_RE = re.compile(r"\s+(?:by|from|of|in|at|with|on|for)\s+.*$", re.S)
+_AND_RE = re.compile(r"\s+and\s+")
+_DET_RE = re.compile(r"^(?:the|a|an|one|two|three|several|\d+)\b")
+_DET_WIDE_RE = re.compile(
+    r"^(?:the|a|an|this|that|its|their|his|her|one|two|three|four|five|several|multiple|some|many|"
+    r"another|other|\d+|senior|top|those)\b"
+)
+_WORDS_RE = re.compile(r"[^\W\d_][\w'\u2019-]*")
+_ACC_STOP_RE = re.compile(r",(?!\d)|;|\s[\u2014\u2013]\s|[.!?]?[\"\u201d]?\s*$")
+_THAT_END_RE = re.compile(r"\b(?:that|which)\s+$")
+_LETTER_RE = re.compile(r"[A-Za-z]")
+_POLL_WORD_RE = re.compile(r"\b(?:poll|survey)s?\b", re.I)
+_ANY_DIGIT_RE = re.compile(r"\d")
+
+
+def _norm_ws(s: str) -> str:
+    return " ".join(s.split())
+
+
+def _strip_article(s: str) -> str:
+    return _ARTICLE_RE.sub("", s)
+
+
+def _looks_personal_name(toks: list[str]) -> bool:
+    if not 2 <= len(toks) <= 4:
+        return False
+    for t in toks:
+        core = t.strip(",.'\u2019").lower()
+        if not t[:1].isupper() or core in _ORG_WORDS or core in _TITLE_WORDS or "/" in t or core.endswith(("'s", "\u2019s")):
+            return False
+    return True
+
+
+def _name_after_title(toks: list[str]) -> str | None:
+    last_title = -1
+    for i, t in enumerate(toks):
+        if t.strip(".,").lower() in _TITLE_WORDS:
+            last_title = i
+    if last_title >= 0:
+        rest = toks[last_title + 1:]
+        if 1 <= len(rest) <= 4 and all(t[:1].isupper() for t in rest) and not any(
+                t.strip(",.").lower() in _ORG_WORDS for t in rest):
+            return " ".join(rest)
+    return None
+
+
+class _Ctx:
+    """Per-text state for attribution: people, speakers and the last poll seen so far."""
+
+    __slots__ = ("text", "people", "speakers", "last_person", "last_poll", "surnames")
+
+    def __init__(self, text: str):
+        self.text = text
+        self.people: list[str] = []
+        self.speakers: list[tuple[str, str]] = []  # (description lower, resolved speaker)
+        self.last_person: str | None = None
+        self.last_poll: tuple[str, str] | None = None
+        self.surnames: dict[str, str | None] = {}
+
+    def add_person(self, name: str) -> None:
+        if name in self.people:
+            self.people.remove(name)
+        self.people.append(name)
+        self.last_person = name
+
+
+_FIRSTNAME_BEFORE_RE = re.compile(r"(?:^|[^\w.])((?:[A-Z]\.){1,3}|[A-Z][a-z\u00e0-\u00ff'\u2019-]+)\s+$")
+
+
+_TITLE_START_RE = re.compile(
+    r"\b(?:secretary|director|chief|leader|speaker|executive|manager|chair|chairman|chairwoman|spokesperson|spokesman|"
+    r"spokeswoman|judge|justice|dr|mr|mrs|ms|mayor|gov|governor|sen|senator|rep|representative|president|"
+    r"superintendent|commissioner|attorney|adviser|advisor|sheriff|minister|prosecutor|professor|administrator|"
+    r"ambassador|general|counsel|lawyer|economist|analyst|officer|inspector|chancellor|clerk)\b"
+)
+
+
+def _resolve_alias(ctx: _Ctx, sp: str, pos: int) -> str:
+    """A surname or a short description resolved to the fuller name used earlier in the text."""
+    toks = sp.split()
+    if not toks:
+        return sp
+    low = sp.lower()
+    if len(toks) == 1 and toks[0][:1].isupper() and low not in _OUTLET_SHORT and low not in _ORG_WORDS:
+        for p in reversed(ctx.people):
+            if p.split()[-1].lower() == low and p != sp:
+                return p
+        if low not in ctx.surnames:
+            full = None
+            for m in re.finditer(rf"\b{re.escape(toks[0])}\b", ctx.text):
+                fm = _FIRSTNAME_BEFORE_RE.search(ctx.text, max(0, m.start() - 30), m.start())
+                if fm:
+                    first = fm.group(1)
+                    if first.strip(".").lower() not in _TITLE_WORDS and first.lower() not in _ORG_WORDS \
+                            and first.lower() not in ("the", "a", "an", "and", "but", "said", "told", "by"):
+                        full = f"{first} {toks[0]}"
+                        break
+            ctx.surnames[low] = full
+        if ctx.surnames[low]:
+            return ctx.surnames[low]
+        return sp
+    stripped = _strip_article(sp)
+    st = stripped.split()
+    if 1 <= len(st) <= 2:
+        head = st[-1].lower()
+        for raw, resolved in reversed(ctx.speakers):
+            if raw != stripped.lower() and raw.split() and raw.split()[-1] == head:
+                return resolved
+        if head in _ORG_WORDS or head in _OUTLET_SHORT:
+            cap = st[-1][:1].upper() + st[-1][1:]
+            found = None
+            for m in re.finditer(rf"\b((?:[A-Z][\w&'\u2019-]* ){{1,4}}){re.escape(cap)}\b", ctx.text[:pos]):
+                found = m
+            if found is not None:
+                full = _strip_article(_norm_ws(found.group(1) + cap))
+                if len(full.split()) > len(st):
+                    return full
+    return stripped
+
+
+def _classify(sp: str) -> str:
+    """person | org | outlet | doc | anon"""
+    core = _PARTICIPLE_CUT_RE.sub("", sp)
+    core = _PP_TAIL_RE.sub("", core)
+    if _is_outlet(core):
+        return "outlet"
+    toks = sp.split()
+    if not toks:
+        return "org"
+    if _looks_personal_name(toks):
+        return "person"
+    named = _name_after_title(toks)
+    if named and len(named.split()) >= 2:
+        return "person"
+    low_toks = [t.lower().strip(",.\u201c\u201d\"") for t in toks]
+    if low_toks[0] in ("one", "two", "three", "some", "another", "several", "many", "none", "each") and \
+            len(low_toks) > 2 and low_toks[1] == "of":
+        rest = low_toks[2:]
+        if any(t in _PERSON_NOUNS for t in rest):
+            return "anon"
+    base: list[str] = []
+    for t, orig in zip(low_toks, toks):
+        if t in _PREPS and base:
+            break
+        if orig[:1].isupper() and t not in ("the", "a", "an"):
+            continue  # part of a proper name ("Transactional Records Access Clearinghouse")
+        base.append(t.rstrip("'\u2019s") if t.endswith(("'s", "\u2019s")) else t)
+    if any(t in _DOC_NOUNS for t in base):
+        return "doc"
+    if any(t in _PERSON_NOUNS for t in base) or low_toks[0] == "those":
+        return "anon"
+    return "org"
+
+
+def _caps_run(toks: list[str]) -> list[str]:
+    caps: list[str] = []
+    run: list[str] = []
+    for t in toks:
+        if t[:1].isupper() or (run and t.lower() in _CONNECTORS):
+            run.append(t)
+        else:
+            if run:
+                caps = run
+            run = []
+    if run:
+        caps = run
+    while caps and caps[-1].lower() in _CONNECTORS:
+        caps.pop()
+    while caps and caps[0].lower() in _CONNECTORS:
+        caps.pop(0)
+    return caps
+
+
+def _doc_speaker(np: str, ctx: _Ctx, pos: int, subject: str | None) -> str:
+    """The issuer of a document when named, else the document's description."""
+    np = _norm_ws(np.strip(" ,.\u201c\u201d\""))
+    if np.lower().startswith(("its ", "their ")):
+        desc = _PARTICIPLE_CUT_RE.sub("", np.split(" ", 1)[1])
+        res = (subject.get() if isinstance(subject, _LazySubject) else subject) or desc
+        ctx.speakers.append((desc.lower(), res))
+        return res
+    np = _strip_article(np).replace("\u201c", "").replace("\u201d", "").replace('"', "")
+    np = _OBTAINED_BY_RE.sub("", np)
+    m = _DOC_BY_RE.search(np)
+    if m and any(t.lower().strip(",.") in _DOC_NOUNS for t in np[:m.start()].split()):
+        res = _clean_org(m.group("by"), ctx, pos)
+        ctx.speakers.append((_strip_article(np[:m.start()]).strip().lower(), res))
+        return res
+    m = _DOC_RELCL_RE.match(np)
+    if m:
+        res = _clean_org(m.group("by"), ctx, pos)
+        ctx.speakers.append((m.group("doc").lower(), res))
+        return res
+    np = _PARTICIPLE_CUT_RE.sub("", np).strip(" ,")
+    desc = np
+    low = np.lower()
+    if low.startswith(("its ", "their ")):
+        res = (subject.get() if isinstance(subject, _LazySubject) else subject) or np
+        ctx.speakers.append((low.split(" ", 1)[1], res))
+        return res
+    m = _POSSESSIVE_RE.match(np)
+    if m and m.group("rest").split()[-1].lower() in _DOC_NOUNS:
+        res = _resolve_alias(ctx, _strip_article(_norm_ws(m.group("owner"))), pos)
+        ctx.speakers.append((m.group("rest").lower(), res))
+        return res
+    toks = np.split()
+    caps = _caps_run(toks[:-1]) if toks and toks[-1].lower() in _DOC_NOUNS else []
+    if caps and len(caps) < len(toks):
+        res = _resolve_alias(ctx, " ".join(caps), pos)
+        ctx.speakers.append((desc.lower(), res))
+        return res
+    res = _resolve_alias(ctx, desc, pos)
+    ctx.speakers.append((desc.lower(), res))
+    return res
+
+
+def _clean_org(s: str, ctx: _Ctx, pos: int) -> str:
+    s = _PARTICIPLE_CUT_RE.sub("", _NP_CUT_RE.sub("", _norm_ws(s))).strip(" ,.")
+    s = _COMMA_RE.split(s)[0].strip()
+    s = _strip_article(s)
+    toks = s.split()
+    if toks and toks[-1][:1].isupper():
+        caps = _caps_run(toks)
+        if caps and caps[-1] == toks[-1]:
+            s = " ".join(caps)
+    parts = _AND_RE.split(s)
+    if len(parts) > 1 and all(p[:1].isupper() for p in parts):
+        return " and ".join(_resolve_alias(ctx, p, pos) for p in parts)
+    return _resolve_alias(ctx, s, pos)
+
+
+_PERSON_OF_RE = re.compile(r"^(.+?)\s+(?:of|from|at|with)\s+(?:the\s+)?[A-Z].*$")
+_WHOSE_ORG_RE = re.compile(r"^whose\s+(?:group|organization|organisation|agency|company|union|office|firm|department|"
+                           r"team|institute|center|centre|association|campaign|coalition)$", re.I)
+_OF_ORG_RE = re.compile(r"\b(?:of|at|from|with)\s+(?:the\s+)?((?:[A-Z][\w&'\u2019-]*\s?)+)$")
+
+
+def _pick_part(parts: list[str]) -> str:
+    for p in parts:
+        pt = p.split()
+        if _looks_personal_name(pt):
+            return p
+        named = _name_after_title(pt)
+        if named and len(named.split()) >= 2:
+            return p
+    return parts[0]
+
+
+def _speaker_from_np(np: str, ctx: _Ctx, pos: int, subject: str | None = None) -> tuple[str | None, str]:
+    """Clean a raw noun phrase into (speaker, class); class: person, org, outlet, doc, doc_outlet, anon, none."""
+    np = _norm_ws(np.strip(" ,.;:\"\u201c\u201d'\u2018\u2019"))
+    np = _LEAD_TRIM_RE.sub("", np)
+    np = _strip_trailing(np).strip(" ,")
+    if not np:
+        return None, "none"
+    low = np.lower()
+    if low in _PRONOUNS:
+        kind = _PRONOUNS[low]
+        if kind == "person" and ctx.last_person:
+            return ctx.last_person, "person"
+        if kind == "anon":
+            return np, "anon"
+        return None, "none"
+    parts = [p.strip() for p in _COMMA_RE.split(np) if p.strip()]
+    parts = [p for p in parts if not _REL_START_RE.match(p)] or parts
+    if len(parts) > 1:
+        np = _pick_part(parts)
+    np = _NP_CUT_RE.sub("", np).strip(" ,")
+    np = _strip_trailing(np).strip(" ,")
+    if not np:
+        return None, "none"
+    po = _PERSON_OF_RE.match(np)
+    if po and (_looks_personal_name(po.group(1).split()) or _name_after_title(po.group(1).split())):
+        np = po.group(1)
+    cls = _classify(np)
+    toks = np.split()
+    if cls == "doc":
+        sp = _doc_speaker(np, ctx, pos, subject)
+        pieces = _AND_RE.split(sp)
+        if all(_is_outlet(x.strip()) or x.strip().lower() in _OUTLET_SHORT for x in pieces):
+            return sp, "doc_outlet"
+        return sp, "doc"
+    if cls == "person":
+        named = _name_after_title(toks)
+        name = _strip_article(named if named else np)
+        if len(name.split()) == 1:
+            name = _resolve_alias(ctx, name, pos)
+        return name, "person"
+    if cls == "anon":
+        return _strip_article(np), "anon"
+    if cls == "outlet":
+        sp = _strip_article(np)
+        if len(sp.split()) == 1:
+            sp = _resolve_alias(ctx, sp, pos)
+        return sp, "outlet"
+    named = _name_after_title(toks)
+    if named:
+        name = named if len(named.split()) > 1 else _resolve_alias(ctx, named, pos)
+        return name, "person"
+    if len(toks) == 1 and toks[0][:1].isupper():
+        res = _resolve_alias(ctx, toks[0], pos)
+        if res != toks[0]:
+            return res, ("person" if _looks_personal_name(res.split()) else "org")
+        return toks[0], "org"
+    sp = _clean_org(np, ctx, pos) if toks[-1][:1].isupper() else _resolve_alias(ctx, _strip_article(np), pos)
+    if _is_outlet(sp):
+        return sp, "outlet"
+    if _looks_personal_name(sp.split()):
+        return sp, "person"
+    return sp, "org"
+
+
+def _acceptable_np(np: str, verb_kind: str) -> bool:
+    s = _norm_ws(np.strip(" ,.;:"))
+    s = _strip_trailing(_LEAD_TRIM_RE.sub("", s)).strip(" ,")
+    if not s:
+        return False
+    toks = s.split()
+    if len(toks) > 12:
+        return False
+    low = s.lower()
+    if low in _PRONOUNS:
+        return _PRONOUNS[low] is not None
+    head = toks[-1].lower().strip(",.")
+    has_caps = any(t[:1].isupper() for t in toks)
+    if not has_caps and not _DET_WIDE_RE.match(low):
+        if head not in _PERSON_NOUNS and head not in _DOC_NOUNS and head not in _ORG_WORDS:
+            return False
+    if verb_kind == "weak" and not has_caps:
+        if head in _PERSON_NOUNS and not _DET_RE.match(low):
+            return False
+        if len(toks) == 1 and head not in _DOC_NOUNS:
+            return False
+    return True
+
+
+class _Anchor:
+    __slots__ = ("speaker", "cls", "reported", "np_start", "np_end", "pos", "scope_start", "scope_end", "trailing")
+
+    def __init__(self, speaker, cls, reported, np_start, np_end, pos, scope_start, scope_end, trailing):
+        self.speaker = speaker
+        self.cls = cls
+        self.reported = reported
+        self.np_start = np_start
+        self.np_end = np_end
+        self.pos = pos
+        self.scope_start = scope_start
+        self.scope_end = scope_end
+        self.trailing = trailing
+
+
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    """(open, close_end) spans of quotations, curly and straight double quotes."""
+    spans: list[tuple[int, int]] = []
+    open_at = -1
+    straight_open = -1
+    n = len(text)
+    for m in _QUOTE_CHAR_RE.finditer(text):
+        i = m.start()
+        ch = m.group()
+        if ch == "\u201c":
+            if open_at >= 0:
+                spans.append((open_at, i))
+            open_at = i
+        elif ch == "\u201d":
+            if open_at >= 0:
+                spans.append((open_at, i + 1))
+                open_at = -1
+        elif ch == '"':
+            if straight_open >= 0:
+                spans.append((straight_open, i + 1))
+                straight_open = -1
+            else:
+                straight_open = i
+        else:  # newline: a paragraph that opens with a quote mark closes the quotation left open before it
+            if open_at < 0 and straight_open < 0:
+                continue
+            j = i
+            while j < n and text[j].isspace():
+                j += 1
+            if j < n and text[j] in "\u201c\"":
+                if open_at >= 0 and text[j] == "\u201c":
+                    spans.append((open_at, i))
+                    open_at = -1
+                if straight_open >= 0 and text[j] == '"':
+                    spans.append((straight_open, i))
+                    straight_open = -1
+    if open_at >= 0:
+        spans.append((open_at, n))
+    if straight_open >= 0:
+        end = text.find("\n", straight_open)
+        spans.append((straight_open, n if end < 0 else end))
+    spans.sort()
+    return spans
+
+
+_QUOTE_CHAR_RE = re.compile("[\u201c\u201d\"\n]")
+
+
+class _M:
+    """A raw mention under construction."""
+
+    __slots__ = ("start", "end", "value", "unit", "noun", "vague", "frac", "qual", "kind", "sign", "range_role",
+                 "spelled", "noun_direct", "drop", "base_qual")
+
+    def __init__(self, start, end, value, unit, noun="", vague=False, frac=False, spelled=False):
+        self.start = start
+        self.end = end
+        self.value = value
+        self.unit = unit
+        self.noun = noun
+        self.vague = vague
+        self.frac = frac
+        self.spelled = spelled
+        self.qual = None
+        self.kind = "level"
+        self.sign = 1
+        self.range_role = None
+        self.noun_direct = bool(noun)
+        self.drop = False
+        self.base_qual = None
+
+
+def _noun_after(text: str, pos: int, limit: int) -> str:
+    toks: list[str] = []
+    p = pos
+    for _ in range(5):
+        m = _WORD_RE.match(text, p, limit)
+        if not m or "\n\n" in m.group():
+            break
+        w = m.group(1).rstrip(".,")
+        lw = w.lower()
+        if lw in _STOP_AFTER_NUM:
+            break
+        if lw in _NOUN_MODIFIERS:
+            nxt = _WORD_RE.match(text, m.end(), limit)
+            if nxt and nxt.group(1).lower() == "than":
+                break
+            p = m.end()
+            continue
+        toks.append(w)
+        p = m.end()
+        if m.group(1).endswith((",", ".")) or (p < limit and text[p:p + 1] in ",.;:!?)"):
+            break
+    head = ""
+    for t in toks:
+        if _is_plural(t):
+            head = t
+    if not head:
+        return ""
+    # keep a compound modifier only when it is lowercase and directly before the head ("auto thefts" -> "thefts")
+    return head.lower() if not head.isupper() else head
+
+
+def _find_subject_noun(sent: str, upto: int) -> str:
+    """'Shootings fell from 702 to 561' -> 'shootings' (the first plural noun before a change verb)."""
+    m = None
+    for m in _SUBJ_VERB_RE.finditer(sent, 0, upto):
+        pass
+    if m is None:
+        return ""
+    seg = sent[:m.start()]
+    b = max(seg.rfind(","), seg.rfind(";"), seg.rfind(" and "), seg.rfind("\u2014"))
+    seg = seg[b + 1:]
+    for w in _WORDS_RE.findall(seg):
+        if _is_plural(w) and w.lower() not in _STOP_AFTER_NUM:
+            return w.lower()
+    return ""
+
+
+_SUBJ_VERB_RE = re.compile(
+    r"\b(?:rose|fell|dropped|climbed|grew|increased|decreased|declined|topped|reached|hit|stood|totaled|totalled|"
+    r"jumped|surged|soared|plunged|tumbled|numbered|dipped|slipped|swelled|has\s+climbed|have\s+climbed|"
+    r"climbed\s+past|fell\s+to|rose\s+to)\b"
+)
+
+
+def extract(text: str, published: date | None = None) -> list[Candidate]:
+    """Candidate numeric claims of ``text``, in text order (callers sort by ``score``)."""
+    if not text or not text.strip():
+        return []
+    masked, cited = _masks(text)
+    raw = _find_mentions(text, text.translate(_ASCII_LOWER), masked, cited)
+    if not raw:
+        return []
+    sentences = split_sentences(text)
+    starts = [s for s, _ in sentences]
+    quotes = _quote_spans(text)
+    q_starts = [q[0] for q in quotes]
+    ctx = _Ctx(text)
+    by_sent: dict[int, list[_M]] = {}
+    for mm in raw:
+        i = bisect.bisect_right(starts, mm.start) - 1
+        by_sent.setdefault(max(i, 0), []).append(mm)
+    out: list[Candidate] = []
+    quote_speakers: dict[int, tuple[str | None, str]] = {}
+    prev_anchors: list[_Anchor] = []
+    last_quote: tuple[int, str, str] | None = None
+    for si, (ss, se) in enumerate(sentences):
+        sent = text[ss:se]
+        mentions = by_sent.get(si, [])
+        if mentions or _QUOTE_OR_COLON_RE.search(sent):
+            anchors = _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx)
+        else:
+            anchors = []
+            for pm in _NAME_SAID_RE.finditer(sent):  # keep track of who spoke, for "he said" later
+                nm = _resolve_alias(ctx, pm.group(1), ss + pm.start())
+                if _looks_personal_name(nm.split()):
+                    ctx.add_person(nm)
+        qi = bisect.bisect_left(q_starts, ss)
+        while qi < len(quotes) and quotes[qi][0] < se:
+            if qi not in quote_speakers:
+                qs, qe = quotes[qi]
+                spk = _quote_speaker(text, qs, qe, ss, anchors, prev_anchors, sentences, starts, si, ctx, last_quote)
+                quote_speakers[qi] = spk
+                if spk[0]:
+                    last_quote = (qe, spk[0], spk[1])
+            qi += 1
+        if mentions:
+            _finish_sentence(text, ss, se, sent, mentions, anchors, quotes, q_starts, quote_speakers, published, out)
+        low = sent.translate(_ASCII_LOWER)
+        for t in _TITLE_START_RE.finditer(low):
+            m = _TITLED_NAME_RE.match(sent, t.start())
+            if m and len(m.group(1).split()) >= 2 and _looks_personal_name(m.group(1).split()):
+                ctx.add_person(m.group(1))
+        for a in anchors:
+            if a.cls == "person" and a.speaker:
+                ctx.add_person(a.speaker)
+        prev_anchors = anchors
+    return out
+
+
+_ARTICLE_BEFORE_RE = re.compile(r"\b(?:an?|the|its|their)\s+$", re.I)
+_QUOTE_OR_COLON_RE = re.compile(r"[\"\u201c\u201d]|:\s*$")
+_NAME_SAID_RE = re.compile(r"\b([A-Z][\w'\u2019.-]+(?: [A-Z][\w'\u2019-]+){0,2}) (?:said|says|told|added|noted|wrote)\b")
+
+
+class _LazySubject:
+    """The subject of a sentence, computed only when a participle or "its report" needs it."""
+
+    __slots__ = ("args", "value", "done")
+
+    def __init__(self, *args):
+        self.args = args
+        self.value = None
+        self.done = False
+
+    def get(self) -> str | None:
+        if not self.done:
+            self.value = _subject(*self.args)
+            self.done = True
+        return self.value
+
+
+_ANCHOR_START_RE = re.compile(
+    r"\b(?:according|telling|saying|adding|noting|warning|arguing|insisting|explaining|did|does|do|didn|doesn|would|"
+    r"wouldn|declined|refused|could|couldn|won|will|not|was|were|been|being|is|are|puts?|pegged|pegs|placed|places|"
+    r"said|says|say|told|tells|wrote|writes|added|adds|noted|warned|warns|announced|announces|testified|testifies|"
+    r"claimed|argued|argues|stated|acknowledged|acknowledges|confirmed|confirms|insisted|insists|explained|explains|"
+    r"estimated|predicted|proposed|disclosed|discloses|revealed|reveals|asserted|asserts|contended|contends|"
+    r"conceded|concedes|cautioned|cautions|emphasized|stressed|calculated|recalled|pledged|pledges|promised|"
+    r"promises|vowed|vows|reported|claims|reports|estimates|projects|projected|forecasts|notes|lists|finds|counts|"
+    r"found|show|shows|showed|listed|counted|recorded|indicated|indicates|suggested|suggests|expects|outlined|"
+    r"outlines|lays|laid|seeks|sought|asks|asked|calls|called|requests|requested|tallied|documented|concluded|"
+    r"concludes)\b"
+)
+
+
+def _subject(sent: str, body_off: int, ctx: _Ctx, pos: int) -> str | None:
+    s = sent[body_off:]
+    m = _SUBJ_COMMA_RE.match(s)
+    if m and len(m.group(1).split()) <= 6:
+        np = m.group(1)
+    else:
+        e = _SUBJ_END_RE.search(s)
+        if not e or len(s[:e.start()].split()) > 7:
+            return None
+        np = s[:e.start()]
+    return _speaker_from_np(np, ctx, pos)[0]
+
+
+_RESPONDENT_NUM_RE = re.compile(
+    r"(?:\d\s*(?:%|percent|per\s?cent)|\bhalf\b|\bthirds?\b|\bquarters?\b|\bfifths?\b|\b(?:one|two|three|four|five|"
+    r"six|seven|eight|nine|\d+)\s+(?:in|out\s+of)\s+(?:two|three|four|five|six|seven|eight|nine|ten|\d+))",
+    re.I,
+)
+_DOC_NP_RE = re.compile(
+    r"\b(?:an?|the|this|that)\s+(?:[\u201c\"]?[\w-]+\s+){0,3}?(?:memo|report|proposal|plan|document|study|audit|"
+    r"analysis|poll|survey|filing|letter|review|presentation|budget)\b",
+    re.I,
+)
+_COMMA_RE = re.compile(r",(?!\d)")
+_INVERSION_VERBS = frozenset(("said", "says", "told", "wrote", "added", "reported"))
+_INVERSION_BEFORE_RE = re.compile(r"[,\u201d\"]\s*$")
+
+
+def _clause_start(before: str, body_off: int) -> tuple[int, re.Match | None]:
+    """Start of the clause that ends at a reporting verb; a relative pronoun only counts when no comma follows it
+    ("a clerk who prosecutors said", but "The memo, which runs 14 pages, also says")."""
+    bounds = list(_CLAUSE_BOUND_RE.finditer(before))
+    for bm in reversed(bounds):
+        if _REL_BOUND_RE.match(bm.group()) and "," in before[bm.end():]:
+            continue
+        return max(bm.end(), body_off), bm
+    return body_off, None
+
+
+_REL_TAIL_RE = re.compile(r",\s+(?:who|which|whose)\b[^;\"\u201c\u201d]*?,\s*(?:(?:also|then|later|reportedly)\s+)?$")
+_REL_BOUND_RE = re.compile(r"(?:that|which|who)\s+$")
+_INVERSION_NP_RE = re.compile(r"\s+(?:[A-Z]|the\b|a\b|an\b|one\b|two\b|three\b|several\b|another\b|its\b|his\b|her\b)")
+
+
+def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor]:
+    anchors: list[_Anchor] = []
+    dl = _DATELINE_RE.match(sent)
+    body_off = dl.end() if dl else 0
+    subject = _LazySubject(sent, body_off, ctx, ss)
+    m_spans = [(mm.start - ss, mm.end - ss, mm.unit, mm.frac) for mm in mentions]
+    low = sent.translate(_ASCII_LOWER)
+    end = 0
+    for c in _ANCHOR_START_RE.finditer(low):
+        if c.start() < end:
+            continue
+        m = _ANCHOR_RE.match(sent, c.start())
+        if m is None:
+            continue
+        end = m.end()
+        if anchors and anchors[-1].speaker:
+            _remember(ctx, anchors[-1].speaker)
+        g = m.lastgroup
+        if g in ("strong", "ambig", "weak"):
+            g = "verb"
+        a_pos = ss + m.start()
+        if g in ("neg", "passive") or _in_quote(quotes, a_pos):
+            continue
+        if g == "acc":
+            rest = sent[m.end():]
+            stop = _ACC_STOP_RE.search(rest)
+            np_raw = rest[:stop.start()] if stop else rest
+            speaker, cls = _speaker_from_np(np_raw, ctx, a_pos, subject)
+            if not speaker:
+                continue
+            leading = not sent[body_off:m.start()].strip(" ,")
+            np_s = ss + m.end()
+            anchors.append(_Anchor(speaker, cls, False, np_s, np_s + len(np_raw), a_pos, ss,
+                                   se if leading else a_pos, True))
+            continue
+        if g == "part":
+            subj = subject.get()
+            if not subj:
+                continue
+            cls = "person" if _looks_personal_name(subj.split()) else _classify(subj)
+            anchors.append(_Anchor(subj, cls, False, ss, ss, a_pos, ss + m.end(), se, False))
+            continue
+        vkind = "strong" if (m.group("strong") or g == "put") else ("ambig" if m.group("ambig") else "weak")
+        verb = m.group().lower()
+        if _ARTICLE_BEFORE_RE.search(sent, max(0, m.start() - 8), m.start()):
+            continue  # "an estimated 10 million", "the projected deficit"
+        before = sent[:m.start()]
+        rt = _REL_TAIL_RE.search(before)
+        if rt:
+            before = before[:rt.start()] + " "
+        cstart, bm = _clause_start(before, body_off)
+        seg = before[cstart:]
+        cuts = [0] + [c.start() + 1 for c in _COMMA_RE.finditer(seg)] + [len(seg) + 1]
+        parts = [(cstart + cuts[i], cstart + cuts[i + 1] - 1) for i in range(len(cuts) - 1)]
+        run: list[str] = []
+        run_start = None
+        respondent = False
+        for a, b in reversed(parts):
+            ps = sent[a:b].strip()
+            ps_clean = _strip_trailing(_LEAD_TRIM_RE.sub("", ps)).strip(" ,")
+            if not ps_clean:
+                continue
+            if not run and _WHOSE_ORG_RE.match(ps_clean) and a > 1:
+                om = _OF_ORG_RE.search(sent, 0, a - 1)
+                if om:
+                    run = [om.group(1).strip()]
+                    run_start = om.start(1)
+                    break
+            if _REL_START_RE.match(ps_clean):
+                continue
+            inside = [x for x in m_spans if a <= x[0] < b]
+            if inside:
+                if not run and any(x[2] == "percent" for x in inside) and (
+                        _RESPONDENT_NUM_RE.search(ps_clean) or _RESPONDENT_RE.search(ps_clean)):
+                    respondent = True
+                    run_start = a
+                    break
+                if (all(x[2] == "count" for x in inside) and _ANON_DET.match(ps_clean) and len(ps_clean.split()) <= 8
+                        and not _FINITE_RE.search(ps_clean) and _classify(ps_clean) == "anon"):
+                    run.insert(0, ps_clean)
+                    run_start = a
+                    continue
+                break
+            if _PREP_START_RE.match(ps_clean) or _FINITE_RE.search(ps_clean):
+                break
+            run.insert(0, ps_clean)
+            run_start = a
+        if respondent:
+            if ctx.last_poll:
+                anchors.append(_Anchor(ctx.last_poll[0], "doc", False, -1, -1, a_pos, ss, se, True))
+            continue
+        whole_np = bool(run) and not sent[cstart:run_start].strip(" ,")
+        after = sent[m.end():]
+        if (not whole_np and verb in _INVERSION_VERBS and _INVERSION_BEFORE_RE.search(before)
+                and _INVERSION_NP_RE.match(after)):
+            np_raw = after.rstrip(" .!?;\"\u201d")
+            speaker, cls = _speaker_from_np(np_raw, ctx, a_pos, subject)
+            if speaker:
+                np_s = ss + m.end()
+                anchors.append(_Anchor(speaker, cls, verb == "reported", np_s, np_s + len(np_raw), a_pos, ss, se,
+                                       True))
+            continue
+        if not run:
+            if bm and _THAT_END_RE.search(bm.group()) and not seg.strip():
+                dm = None
+                for dm in _DOC_NP_RE.finditer(before):
+                    pass
+                if dm:
+                    sp = _doc_speaker(dm.group(), ctx, a_pos, subject)
+                    anchors.append(_Anchor(sp, "doc", False, ss + dm.start(), ss + dm.end(), a_pos, ss + m.end(), se,
+                                           False))
+            continue
+        np_raw = ", ".join(run)
+        if not _acceptable_np(np_raw, vkind):
+            continue
+        speaker, cls = _speaker_from_np(np_raw, ctx, a_pos, subject)
+        if not speaker:
+            continue
+        if vkind == "weak" and cls == "anon" and not _DET_RE.match(np_raw.lower()):
+            continue
+        mention_after = any(x[0] >= m.end() for x in m_spans)
+        mention_before = any(x[1] <= run_start for x in m_spans)
+        relative = bool(bm and _REL_BOUND_RE.match(bm.group()))
+        trailing = bool(run_start and _LETTER_RE.search(sent, body_off, run_start) and (
+            sent[:run_start].rstrip().endswith(",") or (mention_before and not mention_after and not relative)))
+        np_s = ss + run_start
+        anchors.append(_Anchor(speaker, cls, "report" in verb, np_s, ss + m.start(), a_pos,
+                               ss if trailing else ss + m.end(), se, trailing))
+        if cls in ("doc", "doc_outlet") and _POLL_WORD_RE.search(np_raw):
+            ctx.last_poll = (speaker, cls)
+    if anchors and anchors[-1].speaker:
+        _remember(ctx, anchors[-1].speaker)
+    return anchors
+
+
+def _remember(ctx: _Ctx, speaker: str) -> None:
+    key = (speaker.lower(), speaker)
+    if key not in ctx.speakers[-4:]:
+        ctx.speakers.append(key)
+
+
+def _in_quote(quotes, pos: int) -> bool:
+    for qs, qe in quotes:
+        if qs > pos:
+            return False
+        if qs < pos < qe:
+            return True
+    return False
+
+
+def _quote_speaker(text, qs, qe, ss, anchors, prev_anchors, sentences, starts, si, ctx, last_quote):
+    """(speaker, class) of the quotation [qs, qe)."""
+    if qe - qs > 2:
+        ci = bisect.bisect_right(starts, max(qs, qe - 1)) - 1
+        ce = sentences[ci][1]
+        after = text[qe:ce] if qe < ce else ""
+        if not after.strip(" ,") and ci + 1 < len(sentences):
+            ns, ne = sentences[ci + 1]
+            if text[ns:ns + 1].islower():
+                after = text[qe:ne]
+        m = _QUOTE_AFTER_RE.match(after)
+        if m:
+            if m.group("v1"):
+                np_raw = after[m.end():].rstrip(" .!?;\"\u201d")
+                ok = True
+            else:
+                np_raw = m.group("np2").strip()
+                ok = _acceptable_np(np_raw, "strong") and not (_ANY_DIGIT_RE.search(np_raw) and not _ANON_DET.match(np_raw))
+            if ok:
+                sp, cls = _speaker_from_np(np_raw, ctx, qe)
+                if sp:
+                    if cls == "person":
+                        ctx.add_person(sp)
+                    return sp, cls
+    best = None
+    for a in anchors:
+        if a.speaker and a.pos < qs and a.scope_start <= qs <= a.scope_end:
+            if best is None or a.pos > best.pos:
+                best = a
+    if best:
+        return best.speaker, best.cls
+    if si > 0 and qs - ss < 3:
+        ps, pe = sentences[si - 1]
+        if text[ps:pe].rstrip().endswith(":"):
+            cand = [a for a in prev_anchors if a.speaker]
+            if cand:
+                return cand[-1].speaker, cand[-1].cls
+    if last_quote and qs - ss < 3 and qs - last_quote[0] < 400:
+        return last_quote[1], last_quote[2]
+    return None, "none"
+
+
+_KIND_OF_CLS = {"anon": "anonymous", "doc": "document", "doc_outlet": "reported", "outlet": "reported",
+                "person": "paraphrase", "org": "paraphrase"}
+
+
+def _attribution(mm: _M, anchors: list[_Anchor], quotes, q_starts, quote_speakers) -> tuple[str | None, str]:
+    pos = mm.start
+    qi = bisect.bisect_right(q_starts, pos) - 1
+    while qi >= 0:
+        qs, qe = quotes[qi]
+        if qs < pos < qe:
+            sp, cls = quote_speakers.get(qi, (None, "none"))
+            if sp:
+                if cls in ("anon", "doc", "doc_outlet", "outlet"):
+                    return sp, _KIND_OF_CLS[cls]
+                return sp, "direct_quote"
+            break
+        qi -= 1
+        if qi >= 0 and quotes[qi][1] < pos - 2000:
+            break
+    best = None
+    best_rank = None
+    for a in anchors:
+        if not a.speaker or a.np_start <= pos < a.np_end or not (a.scope_start <= pos <= a.scope_end):
+            continue
+        rank = (1, -abs(a.pos - pos)) if a.trailing else (0, a.pos)
+        if best is None or rank > best_rank:
+            best, best_rank = a, rank
+    if best is None:
+        return None, "own"
+    kind = _KIND_OF_CLS.get(best.cls, "paraphrase")
+    if best.reported and kind == "paraphrase":
+        kind = "reported"
+    return best.speaker, kind
+
+
+def _find_mentions(text: str, lower: str, masked: bytearray, cited: set[str]) -> list[_M]:
+    out: list[_M] = []
+    consumed = 0
+    n = len(text)
+    for c in _ATOM_START_RE.finditer(lower):
+        if c.start() < consumed:
+            continue
+        m = _ATOM_RE.match(text, c.start())
+        if m is None:
+            continue
+        s, e = m.span()
+        g = m.lastgroup
+        surf = m.group()
+        if masked[s] or (g != "money" and any(masked[s:e])):
+            continue
+        if g == "money":
+            core = _CURRENCY_RE.sub("", surf)
+            neg = core.startswith("-")
+            val = _parse_number(core.lstrip("-").replace("-", " "))
+            if val is None:
+                continue
+            out.append(_M(s, e, -val if neg else val, "USD"))
+            consumed = e
+            continue
+        if g == "halfa":
+            val = _SCALES[surf.split()[-1].lower()] / 2
+            suf = _SUFFIX_RE.match(text, e)
+            if suf and suf.lastgroup == "usd":
+                mm = _M(s, suf.end(), val, "USD")
+            else:
+                mm = _M(s, e, val, "count", _noun_after(text, e, min(n, e + 80)))
+            out.append(mm)
+            consumed = mm.end
+            continue
+        if g == "vague":
+            low = surf.lower().split()
+            if low[0] in ("tens", "hundreds") and len(low) == 3:
+                val = (Decimal(10) if low[0] == "tens" else Decimal(100)) * _SCALES[low[2].rstrip("s")]
+            else:
+                val = _SCALES[low[0].rstrip("s")]
+            of = _OF_NOUN_RE.match(text, e)
+            noun, unit = "", "count"
+            if of:
+                nxt = _WORD_RE.match(text, of.end())
+                if nxt and nxt.group(1).lower().rstrip(".,") == "dollars":
+                    unit = "USD"
+                else:
+                    noun = _noun_after(text, of.end(), min(n, of.end() + 80))
+            mm = _M(s, e, val, unit, noun, vague=True)
+            mm.base_qual = "at_least"
+            out.append(mm)
+            consumed = e
+            continue
+        if g == "frac":
+            a, b = re.split(r"[\s-]", surf.lower(), maxsplit=1)
+            num = 1 if a in ("a", "one") else _SMALL[a]
+            if not _frac_ok(text, s, e):
+                continue
+            out.append(_M(s, e, Decimal(100) * num / _DENOMS[b], "percent", frac=True))
+            consumed = e
+            continue
+        if g == "inn":
+            a_s, b_s = re.split(r"\s+(?:in|out\s+of)\s+", surf, flags=re.I)
+            a = _parse_number(a_s)
+            b = _parse_number(b_s)
+            if a is None or b is None or b == 0 or a >= b or b > 1000 or masked[e - 1]:
+                continue
+            out.append(_M(s, e, Decimal(100) * a / b, "percent", frac=True))
+            consumed = e
+            continue
+        if g == "half":
+            if not _frac_ok(text, s, e, half=True):
+                continue
+            out.append(_M(s, e, Decimal(50), "percent", frac=True))
+            consumed = e
+            continue
+        if g == "mult":
+            if not (_MULT_AFTER_RE.match(text, e) or _MULT_BEFORE_RE.search(text, max(0, s - 20), s)):
+                continue
+            out.append(_M(s, e, Decimal(_MULT[surf.lower()]), "ratio"))
+            consumed = e
+            continue
+        # a plain number, digits or words, with an optional scale
+        low = surf.lower()
+        spelled = not low[0].isdigit()
+        first = low.split()[0].split("-")[0]
+        val = _parse_number(surf)
+        if val is None:
+            continue
+        has_scale = bool(_HAS_SCALE_RE.search(surf))
+        suf = _SUFFIX_RE.match(text, e)
+        sg = suf.lastgroup if suf else None
+        if sg == "dur" and suf.group("old"):  # "a 34-year-old"
+            consumed = suf.end()
+            continue
+        if _SUBDAY_RE.match(text, e):
+            consumed = e  # hours, minutes, seconds: not in the unit vocabulary
+            continue
+        if e < n and text[e] == "-" and sg not in ("dur", "pct", "pp", "times") and _HYPHEN_WORD_RE.match(text, e):
+            consumed = e  # a hyphenated descriptor: "a 24-page opinion", "a three-judge panel"
+            continue
+        if spelled and first in ("one", "a", "an") and not has_scale and sg not in ("pct", "pp", "dur", "times", "usd", "cents"):
+            continue
+        if spelled and sg is None and _TOP_BEFORE_RE.search(text, max(0, s - 12), s):
+            continue
+        if not spelled and not has_scale and "," not in surf and "." not in surf and surf in cited:
+            continue  # the number of a section cited earlier ("more 1326 prosecutions")
+        if sg == "pp":
+            mm = _M(s, suf.end(), val, "percentage_points")
+        elif sg == "pct":
+            mm = _M(s, suf.end(), val, "percent")
+        elif sg == "pts":
+            if val <= 100 and _PP_CONTEXT_RE.search(text, max(0, s - 300), min(n, e + 120)):
+                mm = _M(s, suf.end(), val, "percentage_points")
+            else:
+                continue
+        elif sg == "usd":
+            mm = _M(s, suf.end(), val, "USD")
+        elif sg == "cents":
+            mm = _M(s, suf.end(), val / 100, "USD")
+        elif sg == "dur":
+            du = suf.group("du").lower()
+            if _AGO_RE.match(text, suf.end()):  # "two years ago": a time reference
+                consumed = suf.end()
+                continue
+            if du.startswith("week"):
+                mm = _M(s, suf.end(), val * 7, "days")
+            elif du.startswith("decade"):
+                mm = _M(s, suf.end(), val * 10, "years")
+            else:
+                mm = _M(s, suf.end(), val, du if du.endswith("s") else du + "s")
+        elif sg == "times":
+            mm = _M(s, suf.end(), val, "ratio")
+        elif sg == "per":
+            den_s = suf.group("per_den").lower()
+            den = _parse_number(den_s)
+            if not den:
+                continue
+            noun = suf.group("per_noun") or ""
+            plural = _is_plural(noun)
+            mm = _M(s, suf.end() if plural else suf.end("per_den"), val / den, "ratio", noun.lower() if plural else "")
+        else:
+            mm = _M(s, e, val, "count", spelled=spelled)
+            noun = _noun_after(text, e, min(n, e + 80))
+            if not noun and (spelled or val < 1000):
+                of = _OF_NOUN_RE.match(text, e)
+                if of:
+                    noun = _noun_after(text, of.end(), min(n, of.end() + 80))
+            mm.noun = noun
+            mm.noun_direct = bool(noun)
+            if spelled and not has_scale and not noun:
+                hm = _HEDGE_RE.search(text, max(0, s - 40), s)
+                if not hm or hm.group("h").lower() in ("a", "an"):
+                    continue  # a bare spelled-out number needs a noun or a hedge ("closer to six")
+        out.append(mm)
+        consumed = mm.end
+    for m in _A_DECADE_RE.finditer(lower):
+        if any(masked[m.start():m.end()]) or _AGO_RE.match(text, m.end()):
+            continue
+        if any(x.start <= m.start() < x.end for x in out):
+            continue
+        out.append(_M(m.start(), m.end(), Decimal(10), "years"))
+    out.sort(key=lambda x: x.start)
+    _ranges(text, out)
+    return out
+
+
+_SUBDAY_RE = re.compile(r"[\s-](?:hours?|minutes?|seconds?|hrs?|mins?)\b", re.I)
+_CURRENCY_RE = re.compile(r"^(?:US\s?\$|\$|USD\s?)\s?", re.I)
+_HAS_SCALE_RE = re.compile(r"(?i)\b(?:dozen|hundred|thousand|million|billion|trillion)\b")
+_TOP_BEFORE_RE = re.compile(r"(?i)\b(?:top|first|last)\s+$")
+_MULT = {"twice": 2, "double": 2, "triple": 3, "quadruple": 4}
+_MULT_AFTER_RE = re.compile(r"\s+(?:as|the|that|than|what)\b", re.I)
+_MULT_BEFORE_RE = re.compile(r"(?:more than|nearly|almost|about|roughly|over|at least|close to|than)\s+$", re.I)
+_A_DECADE_RE = re.compile(r"\ba\s+decade\b")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_ATOM_START_RE = re.compile(
+    r"\$|\bus(?=\s?\$)|\busd\b|(?<![\w.,])\d|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|half|a (?:third|quarter|fifth|half|sixth|tenth|eighth|fourth|dozen|hundred|thousand|million|"
+    r"billion|trillion)|tens|hundreds|thousands|millions|billions|dozens|twice|double|triple|quadruple)\b"
+)
+_FRAC_BEFORE_OK_RE = re.compile(
+    r"(?:about|around|roughly|nearly|almost|more\s+than|over|at\s+least|less\s+than|fewer\s+than|just\s+over|"
+    r"just\s+under|under|by|than|estimated|some|only|barely|exactly|well\s+over|close\s+to|up\s+to|of|to|"
+    r"is|was|are|were|accounted\s+for|account\s+for|makes?\s+up|made\s+up|represents?|represented|comprises?|"
+    r"comprised)\s+$",
+    re.I,
+)
+_HALF_BAD_BEFORE_RE = re.compile(r"(?i)(?:first|second|latter|other|back|front|top|bottom|in|one\s+and\s+a)\s+$")
+_HALF_BAD_AFTER_RE = re.compile(r"(?i)\s+(?:an?|hour|day|year|century|time|mile|point|dozen|the\s+time)\b")
+_FRAC_BAD_AFTER_RE = re.compile(r"(?i)\s+(?:century|mile|hour|point|term|time|party|country|round|quarter|of\s+a\s+century)\b")
+_OF_THE_RE = re.compile(r"\s+(?:of|the)\b")
+
+
+def _frac_ok(text: str, s: int, e: int, half: bool = False) -> bool:
+    before = text[max(0, s - 30):s]
+    if half:
+        if _HALF_BAD_BEFORE_RE.search(before) or _HALF_BAD_AFTER_RE.match(text, e):
+            return False
+        return bool(_OF_THE_RE.match(text, e) or _FRAC_BEFORE_OK_RE.search(before))
+    if _FRAC_BAD_AFTER_RE.match(text, e):
+        return False
+    return bool(_OF_THE_RE.match(text, e) or _FRAC_BEFORE_OK_RE.search(before)
+                or not text[s:e].lower().startswith(("a ", "one ")))
+
+
+_RANGE_SEP_RE = re.compile(r"\s*(?:to|and|-|\u2013)\s*$", re.I)
+_BETWEEN_RE = re.compile(r"(?i)between\s+(?:\$)?$")
+_FROM_RE = re.compile(r"(?i)\bfrom\s+(?:\$)?$")
+_SCALE_END_RE = re.compile(r"(?i)(?:dozen|hundred|thousand|million|billion|trillion|bn|mn|m|k|b)$")
+_SCALE_TAIL_RE = re.compile(r"(?i)(thousand|million|billion|trillion|bn|mn|m|k|b)$")
+
+
+def _ranges(text: str, ms: list[_M]) -> None:
+    """'between 20 and 30 percent', '20 to 30 percent', '$2 to $3 billion': unit and scale carried back."""
+    for i in range(len(ms) - 1):
+        a, b = ms[i], ms[i + 1]
+        gap = text[a.end:b.start]
+        if len(gap) > 12 or not _RANGE_SEP_RE.fullmatch(gap):
+            continue
+        before = text[max(0, a.start - 25):a.start]
+        is_between = bool(_BETWEEN_RE.search(before))
+        if gap.strip().lower() == "and" and not is_between:
+            continue
+        if _FROM_RE.search(before):
+            continue
+        if a.unit == "count" and not a.noun_direct and b.unit != "count":
+            a.unit = b.unit
+        if a.unit == b.unit == "USD" and not _SCALE_END_RE.search(text[a.start:a.end]):
+            sm = _SCALE_TAIL_RE.search(text[b.start:b.end])
+            if sm:
+                a.value = a.value * (_SCALES.get(sm.group(1).lower()) or _ABBR_SCALES[sm.group(1).lower()])
+        if a.unit == b.unit:
+            a.range_role = "low"
+            b.range_role = "high"
+
+
+def _finish_sentence(text, ss, se, sent, mentions, anchors, quotes, q_starts, quote_speakers, published, out):
+    last_noun = ""
+    for mm in mentions:  # nouns carried over inside the sentence
+        if mm.unit == "count":
+            if mm.noun:
+                last_noun = mm.noun
+            elif last_noun:
+                mm.noun = last_noun
+            else:
+                mm.noun = _find_subject_noun(sent, mm.start - ss)
+    times = _times(sent)
+    starts = [x.start for x in mentions]
+    for idx, mm in enumerate(mentions):
+        if mm.unit == "count" and any(a.cls == "anon" and a.np_start <= mm.start < a.np_end for a in anchors):
+            continue  # "two DHS officials said": the source's description, not a claim
+        before = text[max(ss, mm.start - 60):mm.start]
+        qual = _qualifier(text, mm, before)
+        value = mm.value
+        if _MINUS_RE.search(before) or (mm.start > 1 and text[mm.start - 1] in "-\u2212" and text[mm.start - 2] in " ("):
+            value = -abs(value)
+        kind = "level"
+        if mm.unit == "percent":
+            sign = _change_sign(text, mm, before)
+            if sign:
+                kind = "change"
+                value = abs(value) * sign
+        # forecast: a cue before the figure in the same sentence, or "by <a future date>" right after it
+        next_start = starts[idx + 1] - ss if idx + 1 < len(starts) else len(sent)
+        future_by = False
+        for tm in times:
+            t0 = tm.start()
+            if t0 < mm.end - ss or t0 > next_start or "," in sent[mm.end - ss:t0]:
+                continue
+            if _BY_BEFORE_RE.search(sent, max(0, t0 - 25), t0):
+                d = _resolve_time(tm, published, future=True)
+                if d and published and d > published:
+                    future_by = True
+        if kind == "level" and not _FROM_BEFORE_RE.search(before) and not _NOW_AFTER_RE.match(text, mm.end):
+            if future_by or _FORECAST_CUE_RE.search(text, max(ss, mm.start - 90), mm.start):
+                kind = "forecast"
+        used: set[int] = set()
+        baseline = due = None
+        if kind == "change":
+            for tm in times:
+                if ss + tm.start() < mm.end:
+                    continue
+                prep = sent[max(0, tm.start() - 30):tm.start()]
+                if _BASELINE_PREP_RE.search(prep) or (tm.lastgroup == "yearago" and "over" in tm.group()):
+                    baseline = _resolve_time(tm, published, future=False)
+                    used.add(tm.start())
+                    break
+        if kind in ("forecast", "change"):
+            for tm in times:
+                if tm.start() in used:
+                    continue
+                prep = sent[max(0, tm.start() - 25):tm.start()]
+                if _DUE_BEFORE_RE.search(prep) or (tm.lastgroup == "rel" and tm.group().lower().startswith("next")):
+                    d = _resolve_time(tm, published, future=True)
+                    if d and (published is None or d >= published):
+                        due = d
+                        used.add(tm.start())
+                        break
+            if due is None and kind == "forecast":
+                if mm.unit in ("years", "months", "days") and published and "within" in before[-12:].lower():
+                    due = _due_from_units(published, int(mm.value), mm.unit)
+                else:
+                    for tm in times:
+                        if tm.lastgroup in ("year", "season", "monyear", "endof", "fy"):
+                            d = _resolve_time(tm, published, future=True)
+                            if d and published and d > published:
+                                due = d
+                                used.add(tm.start())
+                                break
+                if due is None and published:
+                    wm = _WITHIN_RE.search(sent)
+                    if wm:
+                        k = _parse_number(wm.group("n")) or Decimal(1)
+                        due = _due_from_units(published, int(k), wm.group("u").lower())
+        as_of = published
+        if kind != "forecast":
+            best_dist = None
+            for tm in times:
+                if tm.start() in used or tm.lastgroup == "asof":
+                    continue
+                t0 = ss + tm.start()
+                if mm.start <= t0 < mm.end:
+                    continue
+                prep = sent[max(0, tm.start() - 30):tm.start()]
+                if kind == "change" and t0 > mm.start and _BASELINE_PREP_RE.search(prep):
+                    continue
+                if _SINCE_RE.search(sent, 0, tm.start()) or _DUE_BEFORE_RE.search(prep) and t0 > mm.start:
+                    continue
+                d = _resolve_time(tm, published, future=False)
+                if d is None:
+                    continue
+                if published and d > published:
+                    if tm.lastgroup in ("year", "monyear", "fy", "season", "endof", "midyear"):
+                        continue
+                    d = published
+                dist = mm.start - t0 if t0 < mm.start else t0 - mm.end
+                if best_dist is None or dist < best_dist:
+                    as_of, best_dist = d, dist
+        speaker, akind = _attribution(mm, anchors, quotes, q_starts, quote_speakers)
+        noun = mm.noun if mm.unit in ("count", "ratio") else ""
+        value = _clean_value(value)
+        out.append(Candidate(
+            value=value,
+            unit=mm.unit,
+            counted_noun=noun,
+            qualifier=qual,
+            kind=kind,
+            as_of=as_of,
+            baseline_date=baseline if kind == "change" else None,
+            due_date=due,
+            surface=text[mm.start:mm.end],
+            start=mm.start,
+            end=mm.end,
+            sentence=sent,
+            speaker=speaker,
+            attribution_kind=akind,
+            score=_score(value, mm.unit, noun, qual, kind, speaker, akind, mm.vague),
+            vague=mm.vague,
+        ))
+
+
+_MINUS_RE = re.compile(r"(?i)(?<!plus or )\bminus\s+$")
+_BY_BEFORE_RE = re.compile(r"\b(?:by|until|through|before)\s+(?:the\s+)?$", re.I)
+_DUE_BEFORE_RE = re.compile(r"\b(?:by|until|through|before|within)\s+(?:the\s+)?$", re.I)
+_NOW_AFTER_RE = re.compile(r"\s+(?:now|currently|today)\b")
+_TO_AT_END_RE = re.compile(r"\b(?:to|at)\s+(?:about\s+|roughly\s+|nearly\s+|almost\s+)?$", re.I)
+_OF_TO_END_RE = re.compile(r"\b(?:of|to|at|from)\s+(?:about\s+|roughly\s+)?$", re.I)
+_THAN_AFTER_RE = re.compile(r"\s*\w+\s+(?:than|over|above|below)\b")
+_COMPARATIVE_RE = re.compile(r"\s*(?:larger|higher|bigger|greater|smaller|lower)\b")
+
+
+def _qualifier(text: str, mm: _M, before: str) -> str:
+    qual = mm.base_qual
+    hm = _HEDGE_RE.search(before, max(0, len(before) - 30))
+    if hm:
+        h = _norm_ws(hm.group("h").lower())
+        q = _HEDGE_MAP.get(h)
+        if h == "over" and mm.unit in ("years", "months", "days") and not _OVER_PERIOD_RE.search(before):
+            q = None  # "save $1 million over two years": a period, not a bound
+        if q:
+            qual = q
+    if qual is None:
+        pm = _POST_HEDGE_RE.match(text, mm.end)
+        if pm:
+            ph = pm.group("h").lower()
+            qual = "at_least" if ph.startswith(("or more", "plus", "and")) else (
+                "approximate" if ph == "or so" else "at_most")
+    if qual is None and mm.range_role:
+        qual = "at_least" if mm.range_role == "low" else "at_most"
+    if qual is None:
+        qual = "approximate" if mm.frac else "exact"
+    return qual
+
+
+def _change_sign(text: str, mm: _M, before: str) -> int:
+    cm = _CHANGE_BEFORE_RE.search(before)
+    if cm:
+        tail = before[cm.start():]
+        if not (_TO_AT_END_RE.search(tail) and " by " not in tail):
+            return -1 if cm.group("dec") else 1
+    om = _CHANGE_OF_RE.search(before)
+    if om:
+        return -1 if om.group("dec") else 1
+    am = _CHANGE_AFTER_RE.match(text, mm.end)
+    if am and not _OF_TO_END_RE.search(before[-25:]):
+        if am.group("incn"):
+            return 1
+        if am.group("decn"):
+            return -1
+        if _THAN_AFTER_RE.match(text, mm.end) or _COMPARATIVE_RE.match(text, mm.end):
+            return 1 if am.group("incc") else -1
+    return 0
+
+
+_WITHIN_RE = re.compile(r"\bwithin\s+(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen)\s+"
+                        r"(?P<u>years?|months?|weeks?|days?)\b", re.I)
+
+
+def _due_from_units(pub: date, n: int, u: str) -> date:
+    if u.startswith("year"):
+        return _add_years(pub, n)
+    if u.startswith("month"):
+        return _add_months(pub, n)
+    if u.startswith("week"):
+        return pub + timedelta(days=7 * n)
+    return pub + timedelta(days=n)
+
+
+_POLICY_NOUNS = frozenset(
+    "beds cases people migrants immigrants detainees deportations removals arrests apprehensions encounters "
+    "crossings officers agents judges jobs students teachers residents patients deaths homicides shootings "
+    "carjackings children voters workers employees troops prisoners inmates refugees asylum families doses "
+    "vacancies applicants claims".split()
+)
+
+
+def _score(value: Decimal, unit: str, noun: str, qual: str, kind: str, speaker: str | None, akind: str,
+           vague: bool) -> float:
+    """Check-worthiness in [0, 1]: money and shares first, attributed and hedged figures, changes and pledges,
+    big numbers; vague quantities and small bare counts last."""
+    s = 0.3 + _UNIT_SCORE.get(unit, -0.05)
+    if unit == "count" and noun:
+        s += 0.05 + (0.05 if noun.lower() in _POLICY_NOUNS else 0.0)
+    if speaker:
+        s += _AKIND_SCORE.get(akind, 0.0)
+    if kind != "level":
+        s += 0.1
+    if qual != "exact":
+        s += 0.03
+    if unit in ("USD", "count"):
+        av = abs(value)
+        if av >= 1000:
+            s += 0.05
+        if av >= 1_000_000:
+            s += 0.05
+        if av < 10 and unit == "count":
+            s -= 0.1
+    if vague:
+        s -= 0.2
+    return round(max(0.0, min(1.0, s)), 3)
+
+
+_UNIT_SCORE = {"USD": 0.25, "percent": 0.2, "percentage_points": 0.2, "count": 0.1, "ratio": 0.1}
+_AKIND_SCORE = {"direct_quote": 0.15, "paraphrase": 0.15, "reported": 0.1, "anonymous": 0.08, "document": 0.12}

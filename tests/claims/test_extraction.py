@@ -1,0 +1,395 @@
+"""Fixed cases for claims.extraction (pure Python; runs without Django).
+
+    .venv/bin/python -m pytest -p no:django -p no:cacheprovider --noconftest tests/claims/test_extraction.py -q
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from claims.extraction import (
+    ATTRIBUTION_KINDS,
+    KINDS,
+    QUALIFIERS,
+    UNITS,
+    Candidate,
+    extract,
+    split_sentences,
+)
+
+PUB = date(2024, 3, 15)
+
+
+def one(text: str, surface: str, published: date | None = PUB) -> Candidate:
+    """The candidate whose surface contains ``surface`` (exactly one must)."""
+    found = [c for c in extract(text, published) if surface in c.surface or c.surface in surface]
+    found = [c for c in found if text.find(surface) < c.end and c.start < text.find(surface) + len(surface)]
+    assert len(found) == 1, (surface, [c.surface for c in extract(text, published)])
+    return found[0]
+
+
+def norm(s: str | None) -> str | None:
+    if s is None:
+        return None
+    s = s.replace("\u2019", "'").lower()
+    return s[4:] if s.startswith("the ") else s
+
+
+# --------------------------------------------------------------------------------------------- value and unit
+
+VALUE_UNIT_CASES = [
+    # money
+    ("The agency must close a $700 million budget deficit.", "$700 million", "700000000", "USD"),
+    ("The state closed a deficit of $1.2bn last year.", "$1.2bn", "1200000000", "USD"),
+    ("The plan sets aside USD 34.6 million for a crisis line.", "USD 34.6 million", "34600000", "USD"),
+    ("Hospitals statewide lost about 6 billion dollars.", "6 billion dollars", "6000000000", "USD"),
+    ("Overtime averaged $4.7k per employee.", "$4.7k", "4700", "USD"),
+    ("Staff put the gap at $312m a year.", "$312m", "312000000", "USD"),
+    ("The cuts would save half a billion dollars.", "half a billion dollars", "500000000", "USD"),
+    ("The bill raises the reimbursement by 15 cents.", "15 cents", "0.15", "USD"),
+    ("A dose costs $21.", "$21", "21", "USD"),
+    # counts with their noun
+    ("There are up to 2 million backlogged cases in immigration court.", "2 million", "2000000", "count"),
+    ("The agency funds 38,000 beds.", "38,000", "38000", "count"),
+    # percent, per cent, percentage points
+    ("Support stood at 54 percent in the poll.", "54 percent", "54", "percent"),
+    ("Some 28 per cent of Americans want more immigration.", "28 per cent", "28", "percent"),
+    ("Republicans were at 89% in the survey.", "89%", "89", "percent"),
+    ("The poll has a margin of error of 3.5 percentage points.", "3.5 percentage points", "3.5", "percentage_points"),
+    ("In the poll, support among independents fell 6 points.", "6 points", "6", "percentage_points"),
+    # durations
+    ("The contract runs for three years.", "three years", "3", "years"),
+    ("The money could run out within 18 months.", "18 months", "18", "months"),
+    ("Sponsors were lined up within 90 days.", "90 days", "90", "days"),
+    ("Permits took two weeks to arrive.", "two weeks", "14", "days"),
+    ("It was the highest number in nearly a decade.", "a decade", "10", "years"),
+    ("The court upheld the 87-month prison sentence.", "87-month", "87", "months"),
+    # spelled-out numbers and fractions
+    ("The system runs nine hospitals.", "nine", "9", "count"),
+    ("Roughly a third of those paroled had a sponsor.", "a third", "33.333333", "percent"),
+    ("Nearly two-thirds of those held had no conviction.", "two-thirds", "66.666667", "percent"),
+    ("Fewer than one in five applicants won protection.", "one in five", "20", "percent"),
+    ("Half of the new spending goes to Medicaid.", "Half", "50", "percent"),
+    ("Nine out of 10 of them would have been released.", "Nine out of 10", "90", "percent"),
+    ("Three-quarters of the seizures came from citizens.", "Three-quarters", "75", "percent"),
+    ("Attorneys dropped tens of thousands of cases.", "tens of thousands", "10000", "count"),
+    ("Dozens of landowners signed agreements.", "Dozens", "12", "count"),
+    ("The rate is more than twice the national average.", "twice", "2", "ratio"),
+    ("The homicide rate was 11.4 per 100,000 residents.", "11.4 per 100,000 residents", "0.000114", "ratio"),
+]
+
+
+@pytest.mark.parametrize("text,surface,value,unit", VALUE_UNIT_CASES, ids=[c[1] for c in VALUE_UNIT_CASES])
+def test_value_and_unit(text, surface, value, unit):
+    c = one(text, surface)
+    assert (c.value, c.unit) == (Decimal(value), unit)
+    assert c.unit in UNITS
+
+
+def test_counts_carry_their_noun():
+    assert one("There are up to 2 million backlogged cases in court.", "2 million").counted_noun == "cases"
+    assert one("The agency hired 1,300 more Border Patrol agents.", "1,300").counted_noun == "agents"
+    assert one("Officials confirmed 23 measles cases.", "23").counted_noun == "cases"
+
+
+def test_noun_carried_over_from_38000_beds_to_22000():
+    text = ("An internal proposal suggests releasing thousands of detainees and cutting detention levels "
+            "from 38,000 beds to 22,000.")
+    beds = [c for c in extract(text, PUB) if c.unit == "count" and not c.vague]
+    assert [(c.surface, c.value, c.counted_noun) for c in beds] == [
+        ("38,000", Decimal(38000), "beds"), ("22,000", Decimal(22000), "beds")]
+
+
+def test_noun_carried_over_from_the_subject():
+    c = one("Shootings fell from 702 to 561.", "561")
+    assert c.counted_noun == "shootings"
+
+
+def test_percentage_points_are_not_percent():
+    text = "Support rose to 41 percent, an increase of 3 percentage points."
+    units = {c.surface: c.unit for c in extract(text, PUB)}
+    assert units == {"41 percent": "percent", "3 percentage points": "percentage_points"}
+
+
+def test_points_outside_a_rate_context_are_not_quantities():
+    assert extract("The guard scored 30 points in the game.", PUB) == []
+
+
+def test_vague_quantities():
+    c = one("Attorneys have begun to throw out tens of thousands of cases.", "tens of thousands")
+    assert (c.value, c.qualifier, c.vague, c.counted_noun) == (Decimal(10000), "at_least", True, "cases")
+    assert one("The agency released thousands of detainees.", "thousands").vague
+
+
+def test_fractions_are_approximate_unless_hedged():
+    assert one("A third of voters agree.", "A third").qualifier == "approximate"
+    c = one("A Reuters and Ipsos poll revealed that over half of Americans support it.", "half")
+    assert (c.value, c.unit, c.qualifier) == (Decimal(50), "percent", "at_least")
+
+
+def test_ranges():
+    cs = extract("Officials expect between 20 and 30 percent of cases to close.", PUB)
+    assert [(c.value, c.unit, c.qualifier) for c in cs] == [
+        (Decimal(20), "percent", "at_least"), (Decimal(30), "percent", "at_most")]
+    cs = extract("The repairs will cost $2 to $3 billion.", PUB)
+    assert [(c.value, c.qualifier) for c in cs] == [(Decimal(2000000000), "at_least"), (Decimal(3000000000), "at_most")]
+
+
+# --------------------------------------------------------------------------------------------- qualifiers
+
+HEDGE_CASES = [
+    ("about", "approximate"),
+    ("roughly", "approximate"),
+    ("an estimated", "approximate"),
+    ("nearly", "nearly"),
+    ("almost", "nearly"),
+    ("more than", "at_least"),
+    ("over", "at_least"),
+    ("at least", "at_least"),
+    ("up to", "at_most"),
+    ("as many as", "at_most"),
+    ("no more than", "at_most"),
+    ("fewer than", "at_most"),
+    ("", "exact"),
+]
+
+
+@pytest.mark.parametrize("hedge,qualifier", HEDGE_CASES, ids=[h or "none" for h, _ in HEDGE_CASES])
+def test_hedge_word_sets_the_qualifier(hedge, qualifier):
+    text = f"The agency detained {hedge} 4,000 migrants." if hedge else "The agency detained 4,000 migrants."
+    c = one(text, "4,000")
+    assert c.qualifier == qualifier
+    assert c.qualifier in QUALIFIERS
+
+
+def test_over_a_period_is_not_a_bound():
+    assert one("The cuts would save $5 million over two years.", "two years").qualifier == "exact"
+
+
+# --------------------------------------------------------------------------------------------- kinds and dates
+
+def test_cut_by_62_percent_is_a_negative_change():
+    c = one("The priorities have cut ICE book-ins by 62 percent.", "62 percent")
+    assert (c.value, c.unit, c.kind, c.baseline_date) == (Decimal(-62), "percent", "change", None)
+
+
+def test_up_18_percent_from_a_year_earlier():
+    c = one("Arrests were up 18% from a year earlier.", "18%")
+    assert (c.value, c.kind, c.as_of, c.baseline_date) == (Decimal(18), "change", PUB, date(2023, 3, 15))
+
+
+def test_change_nouns_and_comparatives():
+    assert one("It was a 50% drop from December.", "50%").value == Decimal(-50)
+    assert one("It marks a 12 percent increase over 2021.", "12 percent").baseline_date == date(2021, 12, 31)
+    assert one("The budget is 2.4% larger than the current one.", "2.4%").kind == "change"
+    assert one("Ridership recovered to 62 percent of normal.", "62 percent").kind == "level"
+    assert one("Medicaid patients make up 31 per cent of admissions.", "31 per cent").kind == "level"
+
+
+@pytest.mark.parametrize("text,surface,due", [
+    ("The mandate could pardon 1 million people by 2024.", "1 million", date(2024, 12, 31)),
+    ("The bureau projects the fund will reach $2 billion by 2026.", "$2 billion", date(2026, 12, 31)),
+    ("The department plans to add another 75 judges by the end of next year.", "75", date(2025, 12, 31)),
+    ("The company would cut no more than 300 jobs.", "300", None),
+])
+def test_forecasts_and_pledges(text, surface, due):
+    c = one(text, surface)
+    assert c.kind == "forecast"
+    assert c.due_date == due
+    assert c.kind in KINDS
+
+
+def test_counterfactual_is_not_a_forecast():
+    assert one("We could have hired 4,000 teachers.", "4,000").kind == "level"
+    assert one("The fund will reach $2 billion, up from $1.35 billion now.", "$1.35 billion").kind == "level"
+
+
+@pytest.mark.parametrize("text,surface,published,as_of", [
+    ("The department removed 142,580 people last year.", "142,580", date(2024, 3, 15), date(2023, 12, 31)),
+    ("Detention rose to 39,214 people in March.", "39,214", date(2024, 6, 10), date(2024, 3, 31)),
+    ("Detention rose to 39,214 people in March.", "39,214", date(2024, 2, 10), date(2023, 3, 31)),
+    ("ICE removed 142,580 people in fiscal 2023.", "142,580", date(2024, 3, 15), date(2023, 9, 30)),
+    ("The Border Patrol lists 31,402 agents as of Sept. 30.", "31,402", date(2024, 2, 22), date(2023, 9, 30)),
+    ("Enrollment is 48,300 students.", "48,300", date(2024, 3, 15), date(2024, 3, 15)),
+    ("Enrollment is 48,300 students.", "48,300", None, None),
+])
+def test_as_of_from_the_sentence_and_the_published_date(text, surface, published, as_of):
+    assert one(text, surface, published).as_of == as_of
+
+
+def test_by_2024_is_a_due_date_not_an_as_of():
+    c = one("The mandate could pardon 1 million people by 2024.", "1 million", date(2022, 6, 24))
+    assert (c.kind, c.as_of, c.due_date) == ("forecast", date(2022, 6, 24), date(2024, 12, 31))
+
+
+# --------------------------------------------------------------------------------------------- attribution
+
+ATTRIBUTION_CASES = [
+    # X said
+    ("Homeland Security Secretary Alejandro Mayorkas said the agency removed 142,580 people.", "142,580",
+     "Alejandro Mayorkas", "paraphrase"),
+    # said X
+    ("The backlog grew to 3 million cases, said Judge Mimi Tsankov, who leads the judges' union.", "3 million",
+     "Mimi Tsankov", "paraphrase"),
+    # according to X (a person or organisation)
+    ("Book-ins fell 62 percent, according to the Transactional Records Access Clearinghouse.", "62 percent",
+     "Transactional Records Access Clearinghouse", "paraphrase"),
+    # X told reporters
+    ("Mayor Janelle Ruiz told reporters the city hired 250 officers.", "250", "Janelle Ruiz", "paraphrase"),
+    # X reported / outlet reporting another outlet
+    ("The Washington Examiner reports that there are up to 2 million backlogged cases.", "2 million",
+     "Washington Examiner", "reported"),
+    ("The Washington Post is reporting a plan. According to the Post, the move would close a $700 million deficit.",
+     "$700 million", "Washington Post", "reported"),
+    ("Agents recorded 250,000 encounters in December, CBS News reported.", "250,000", "CBS News", "reported"),
+    # inside a quotation attributed to X
+    ("Police Chief Samuel Ortega spoke on Monday. \u201cWe cleared more than half of our homicides,\u201d "
+     "Ortega told reporters.", "half", "Samuel Ortega", "direct_quote"),
+    ('"We have about 1,200 children who are not protected," said Dr. Anita Raman, the health officer.', "1,200",
+     "Anita Raman", "direct_quote"),
+    # a quotation continued in the next sentence
+    ('"We are competing for the same people," said Superintendent Maria Delgado. "We had 40 applicants for '
+     'every opening."', "40", "Maria Delgado", "direct_quote"),
+    # anonymous descriptions
+    ("Apprehensions fell to about 124,000 in January, two DHS officials told The Associated Press.", "124,000",
+     "two DHS officials", "anonymous"),
+    ("\u201cWe are looking at a gap of more than $700 million,\u201d a senior ICE official told reporters.",
+     "$700 million", "senior ICE official", "anonymous"),
+    ("The plan would admit up to 30,000 migrants a month, according to three people familiar with the talks.",
+     "30,000", "three people familiar with the talks", "anonymous"),
+    # documents
+    ("An internal proposal suggests cutting detention levels from 38,000 beds to 22,000.", "22,000",
+     "internal proposal", "document"),
+    ("The department has 3,150 sworn officers, city payroll records show.", "3,150", "city payroll records",
+     "document"),
+    ("A report by the state auditor found the agency paid $4.7k per employee.", "$4.7k", "state auditor",
+     "document"),
+    ("The Border Patrol's annual report lists 31,402 agents.", "31,402", "Border Patrol", "document"),
+    # pronouns resolve to the last person named
+    ("Hollis's lawyer, Marion Tate, said her client repaid $180,000. She said he served close to two years.",
+     "two years", "Marion Tate", "paraphrase"),
+    # none: the article's own voice
+    ("The agency currently funds about 38,500 detention beds.", "38,500", None, "own"),
+]
+
+
+@pytest.mark.parametrize("text,surface,speaker,kind", ATTRIBUTION_CASES,
+                         ids=[f"{c[3]}:{c[1]}" for c in ATTRIBUTION_CASES])
+def test_attribution(text, surface, speaker, kind):
+    c = one(text, surface)
+    assert (norm(c.speaker), c.attribution_kind) == (norm(speaker), kind)
+    assert c.attribution_kind in ATTRIBUTION_KINDS
+
+
+def test_the_number_in_an_anonymous_source_is_not_a_claim():
+    text = "Stephen Miller discussed the proposal with ICE, according to 2 DHS officials."
+    assert extract(text, PUB) == []
+    text = "Two DHS officials said 5,000 detainees could be released."
+    assert [c.surface for c in extract(text, PUB)] == ["5,000"]
+
+
+def test_attribution_at_the_end_covers_the_sentence_but_not_a_relative_clause():
+    text = "The poll revealed that over half of Americans support a measure that Donald Trump has promised."
+    c = one(text, "half")
+    assert c.attribution_kind == "document"
+    text = "Average detention rose to 39,214 people in February, according to agency data."
+    assert one(text, "39,214").speaker == "agency data"
+
+
+def test_negated_saying_is_not_an_attribution():
+    text = "The memo does not say how many of the 38,500 beds are filled."
+    c = one(text, "38,500")
+    assert (c.speaker, c.attribution_kind) == (None, "own")
+
+
+# --------------------------------------------------------------------------------------------- false positives
+
+NON_CLAIMS = [
+    "The election was held in 2024.",
+    "Those who crossed after Nov. 1, 2020, would be prosecuted.",
+    "The hearing is set for April 14 at 6 p.m.",
+    "The case went to the 5th Circuit, and she finished 2nd.",
+    "Reentering the country is a felony under Section 1326.",
+    "Entering without permission is a misdemeanor under Title 8.",
+    "The House passed H.R. 2 last May.",
+    "Parole is allowed under Section 212(d)(5) of the act.",
+    "The 1990s saw fewer prosecutions under 8 U.S.C. 1229a and 87 FR 18078.",
+    "Some rules date to the COVID-19 emergency.",
+    "The report is at https://example.org/reports/2024/detention-42.",
+    "Follow @CBP2024 and #Border2024 for updates.",
+    "Call (202) 555-0187 or 1-800-555-0199 for information.",
+    "The figures appear on page 14 and on pp. 211-214.",
+    "A 34-year-old man was arrested two years ago on Route 66.",
+    "The state Senate voted 39-19 to pass Senate Bill 251.",
+    "Enrollment data for the 2023-24 school year, case No. 21-2874, are sealed.",
+    "Derek Hollis, 51, appeared in a 24-page filing before a three-judge panel.",
+    "Voters under 30 were surveyed; one of the officials declined to comment.",
+    "Crews work 14-hour shifts and 16 hours straight.",
+    "Text 847411 or visit 1400 Market St. for help.",
+]
+
+
+@pytest.mark.parametrize("text", NON_CLAIMS)
+def test_no_candidate_for_non_claims(text):
+    assert extract(text, PUB) == []
+
+
+def test_a_section_number_cited_earlier_is_not_a_count():
+    text = "The statute is Section 1326. Nobody should be advocating for more 1326 prosecutions."
+    assert extract(text, PUB) == []
+
+
+# --------------------------------------------------------------------------------------------- offsets, API
+
+ALL_TEXTS = [c[0] for c in VALUE_UNIT_CASES] + [c[0] for c in ATTRIBUTION_CASES]
+
+
+@pytest.mark.parametrize("text", ALL_TEXTS)
+def test_offsets_give_back_the_surface(text):
+    cands = extract(text, PUB)
+    assert cands
+    for c in cands:
+        assert text[c.start:c.end] == c.surface
+        assert c.sentence in text
+        assert 0.0 <= c.score <= 1.0
+    assert [c.start for c in cands] == sorted(c.start for c in cands)
+
+
+def test_to_dict_is_json_ready():
+    c = one("Arrests were up 18% from a year earlier, Mayor Janelle Ruiz said.", "18%")
+    d = c.to_dict()
+    assert json.loads(json.dumps(d)) == d
+    assert d["value"] == "18" and d["unit"] == "percent" and d["as_of"] == "2024-03-15"
+    assert d["baseline_date"] == "2023-03-15" and d["due_date"] is None
+    assert set(d) == {"value", "unit", "counted_noun", "qualifier", "kind", "as_of", "baseline_date", "due_date",
+                      "surface", "start", "end", "sentence", "speaker", "attribution_kind", "score", "vague"}
+    assert one("a $700 million deficit", "$700 million").to_dict()["value"] == "700000000"
+
+
+def test_score_ranks_attributed_money_above_a_vague_count():
+    text = ("Dozens of landowners signed agreements. The governor said the operation cost more than "
+            "$11 billion.")
+    cands = sorted(extract(text, PUB), key=lambda c: c.score, reverse=True)
+    assert cands[0].surface == "$11 billion"
+    assert cands[-1].surface == "Dozens"
+
+
+def test_empty_and_numberless_texts():
+    assert extract("", PUB) == []
+    assert extract("No figures here at all.", PUB) == []
+
+
+def test_split_sentences_handles_abbreviations_and_quotes():
+    text = ('Gov. Hal Benton said the U.S. Border Patrol needs help. "We cannot wait," he said. '
+            "The state spent $11 billion.\n\nSt. Brigid Health lost $86.2 million.")
+    spans = split_sentences(text)
+    assert [text[s:e] for s, e in spans] == [
+        "Gov. Hal Benton said the U.S. Border Patrol needs help.",
+        '"We cannot wait," he said.',
+        "The state spent $11 billion.",
+        "St. Brigid Health lost $86.2 million.",
+    ]
