@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from claims.api.views import ClaimReviewFeedView, ClaimViewSet, SpeakerViewSet, VerdictViewSet
+from claims.api.views import ClaimReviewFeedView, ClaimViewSet, ExtractView, SpeakerViewSet, VerdictViewSet
 from sources.api.views import OutletViewSet, SeriesViewSet, SourceViewSet
 
 router = DefaultRouter()
@@ -17,6 +17,7 @@ router.register("series", SeriesViewSet, basename="series")
 
 urlpatterns = [
     path("claimreview/", ClaimReviewFeedView.as_view(), name="claimreview-feed"),
+    path("extract/", ExtractView.as_view(), name="extract"),
     path("", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

@@ -252,3 +252,33 @@ class CorrectSerializer(serializers.Serializer):
     rating = serializers.ChoiceField(choices=EDITOR_RATING_CHOICES)
     explanation = serializers.CharField(max_length=5000)
     note = serializers.CharField(max_length=5000)
+
+
+class ExtractRequestSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=200_000, trim_whitespace=False)
+    published = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class CandidateSerializer(serializers.Serializer):
+    """One proposed numeric claim (claims.extraction.Candidate)."""
+
+    value = serializers.CharField()
+    unit = serializers.CharField()
+    counted_noun = serializers.CharField(allow_blank=True)
+    qualifier = serializers.CharField()
+    kind = serializers.CharField()
+    as_of = serializers.DateField(allow_null=True)
+    baseline_date = serializers.DateField(allow_null=True)
+    due_date = serializers.DateField(allow_null=True)
+    surface = serializers.CharField()
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    sentence = serializers.CharField()
+    speaker = serializers.CharField(allow_null=True)
+    attribution_kind = serializers.CharField()
+    score = serializers.FloatField()
+    vague = serializers.BooleanField()
+
+
+class ExtractResponseSerializer(serializers.Serializer):
+    candidates = CandidateSerializer(many=True)

@@ -9,7 +9,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims import exports, selectors, services
+from claims import exports, extraction, selectors, services
 from claims.claimreview import claim_review, site_url
 from claims.models import Claim
 from factcheck.pagination import KeysetPagination
@@ -22,6 +22,8 @@ from .serializers import (
     ClaimSerializer,
     ClaimWriteSerializer,
     CorrectSerializer,
+    ExtractRequestSerializer,
+    ExtractResponseSerializer,
     PublishSerializer,
     SpeakerSerializer,
     SpeakerWriteSerializer,
@@ -206,3 +208,17 @@ class ClaimReviewFeedView(APIView):
                 "next": paginator.get_next_link(),
             }
         )
+
+
+class ExtractView(APIView):
+    """Propose the numeric claims in a text, best candidates first, for an editor to accept or reject."""
+
+    permission_classes = [IsEditor]
+
+    @extend_schema(request=ExtractRequestSerializer, responses={200: ExtractResponseSerializer})
+    def post(self, request):
+        incoming = ExtractRequestSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        candidates = extraction.extract(incoming.validated_data["text"], incoming.validated_data["published"])
+        ranked = sorted(candidates, key=lambda c: (-c.score, c.start))
+        return Response({"candidates": [candidate.to_dict() for candidate in ranked]})
