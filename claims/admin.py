@@ -6,11 +6,13 @@ and correct actions write them. Every save of a claim through the admin raises i
 rendered from an older version is refused, so a concurrent edit (here or through the API) is never lost.
 """
 
+import datetime
 from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import BooleanField, Case, Count, Value, When
@@ -24,9 +26,9 @@ from django.utils.text import Truncator, capfirst
 
 from factcheck.exceptions import ApplicationError, ConflictError
 from sources.admin import HistoryAdmin, ReadOnlyAdmin, changelist_link
-from sources.models import Unit
+from sources.models import Source, Unit
 
-from . import exports, imports, services
+from . import exports, extraction, imports, services
 from .models import (
     Appearance,
     CheckRun,
@@ -554,6 +556,40 @@ class ImportUploadForm(forms.Form):
         return cleaned
 
 
+ARTICLE_IMPORT_SALT = "claims.admin.import_article"
+ARTICLE_IMPORT_MAX_AGE = 24 * 3600  # seconds a review page stays valid
+
+
+class ArticleImportForm(forms.Form):
+    url = forms.URLField(
+        label="Article URL",
+        max_length=2000,
+        assume_scheme="https",
+        help_text="The article's address: its source is found by URL or created. Fetched unless you paste its text.",
+    )
+    text = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10, "cols": 80}),
+        help_text="Optional: the article's text, used instead of fetching the URL.",
+    )
+    title = forms.CharField(required=False, max_length=500)
+    published = forms.DateField(
+        required=False, help_text="The publication date (YYYY-MM-DD): dates in the text are read relative to it."
+    )
+    outlet = forms.CharField(required=False, max_length=200, label="Outlet name")
+
+
+def _marked_sentence(candidate: dict):
+    """The candidate's sentence, escaped, with the mention (text[start:end], located within the sentence) in <mark>."""
+    sentence, surface = candidate["sentence"], candidate["surface"]
+    at = sentence.find(surface) if surface else -1
+    if at < 0:
+        return sentence
+    return format_html(
+        "{}<mark>{}</mark>{}", sentence[:at], sentence[at : at + len(surface)], sentence[at + len(surface) :]
+    )
+
+
 @admin.register(Claim)
 class ClaimAdmin(HistoryAdmin):
     form = ClaimAdminForm
@@ -707,8 +743,13 @@ class ClaimAdmin(HistoryAdmin):
             name="%s_%s_verdict" % info,
         )
         upload = path("import/", self.admin_site.admin_view(self.import_view), name="%s_%s_import" % info)
+        article = path(
+            "import-article/",
+            self.admin_site.admin_view(self.import_article_view),
+            name="%s_%s_import_article" % info,
+        )
         # Before the defaults: their "<path:object_id>/" catch-all would swallow ".../verdict/" and "import/".
-        return [upload, verdict, *super().get_urls()]
+        return [upload, article, verdict, *super().get_urls()]
 
     # --- the import page -------------------------------------------------------------------------------------
 
@@ -754,6 +795,135 @@ class ClaimAdmin(HistoryAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.import_template, context)
+
+    # --- the import-article page: candidates extracted from an article become draft claims -------------------
+
+    import_article_template = "admin/claims/claim/import_article.html"
+
+    def import_article_view(self, request):
+        """Step 1: an article's URL (fetched with the safe fetcher unless its text is pasted). Step 2
+        (step=review): the extracted candidates, best first, carried signed so nothing is re-extracted or taken
+        unsigned from the client. Step 3 (step=create): each ticked candidate becomes a draft claim."""
+        if not request.user.has_perm("claims.add_claim"):
+            raise PermissionDenied
+        step = request.POST.get("step", "") if request.method == "POST" else ""
+        if step == "create":
+            return self._import_article_create(request)
+        form = ArticleImportForm(request.POST if step == "review" else None)
+        review = None
+        if step == "review" and form.is_valid():
+            review = self._import_article_review(request, form)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import claims from an article",
+            "opts": self.opts,
+            "app_label": self.opts.app_label,
+            "form": form,
+            **(review or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.import_article_template, context)
+
+    def _import_article_review(self, request, form) -> dict | None:
+        from sources.fetching import FetchError, fetch
+        from sources.text import document_text
+
+        data = form.cleaned_data
+        url, text = data["url"], data.get("text") or ""
+        if not text.strip():
+            try:
+                result = fetch(url)
+            except FetchError as exc:
+                form.add_error("url", f"The article could not be fetched ({exc.code}): {exc.message}")
+                return None
+            if not 200 <= result.status_code < 300:
+                form.add_error("url", f"The article could not be fetched: the server answered HTTP {result.status_code}.")
+                return None
+            text = document_text(result.body, result.content_type, result.charset)
+            if not text.strip():
+                form.add_error("url", "The fetched document has no readable text.")
+                return None
+        try:
+            with transaction.atomic():
+                source, _ = services.source_match_or_create(
+                    url=url,
+                    title=data.get("title") or "",
+                    outlet_name=data.get("outlet") or "",
+                    published_on=data.get("published"),
+                )
+                source.text_snapshot = text
+                source.save(update_fields=["text_snapshot"])
+        except ApplicationError as exc:
+            form.add_error(None, str(exc))
+            return None
+        candidates = sorted(
+            (candidate.to_dict() for candidate in extraction.extract(text, data.get("published"))),
+            key=lambda c: -c["score"],
+        )
+        payload = signing.dumps({"source": source.pk, "candidates": candidates}, salt=ARTICLE_IMPORT_SALT)
+        return {
+            "source": source,
+            "candidates": [{"index": i, "marked": _marked_sentence(c), **c} for i, c in enumerate(candidates)],
+            "signed": payload,
+            "review": True,
+        }
+
+    def _import_article_create(self, request):
+        changelist = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+        try:
+            payload = signing.loads(request.POST.get("signed", ""), salt=ARTICLE_IMPORT_SALT, max_age=ARTICLE_IMPORT_MAX_AGE)
+            candidates = payload["candidates"]
+            source = Source.objects.get(pk=payload["source"])
+        except (signing.BadSignature, KeyError, TypeError, Source.DoesNotExist):
+            self.message_user(
+                request, "The reviewed candidates were altered or expired; nothing was created. Start again.", messages.ERROR
+            )
+            return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import_article"))
+        ticked = sorted({int(i) for i in request.POST.getlist("candidate") if i.isdigit() and int(i) < len(candidates)})
+        if not ticked:
+            self.message_user(request, "No candidate was ticked; nothing was created.", messages.WARNING)
+            return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import_article"))
+        created = []
+        for index in ticked:
+            candidate = candidates[index]
+            try:
+                with transaction.atomic():
+                    created.append(self._claim_from_candidate(request, candidate, source).pk)
+            except (ApplicationError, ValidationError, ValueError) as exc:
+                self.message_user(
+                    request, f"Not created: “{Truncator(candidate['sentence']).chars(80)}”: {exc}", messages.ERROR
+                )
+        if created:
+            self.message_user(request, f"Created {len(created)} draft claim(s) from {source.url}.", messages.SUCCESS)
+            return HttpResponseRedirect(f"{changelist}?id__in={','.join(map(str, created))}")
+        return HttpResponseRedirect(changelist)
+
+    @staticmethod
+    def _claim_from_candidate(request, candidate: dict, source: Source) -> Claim:
+        def day(value):
+            return datetime.date.fromisoformat(value) if value else None
+
+        speaker = None
+        if candidate.get("speaker"):
+            kind = Speaker.Kind.ANONYMOUS if candidate["attribution_kind"] == "anonymous" else Speaker.Kind.PERSON
+            speaker = services.speaker_match_or_create(name=candidate["speaker"], kind=kind)[0]
+        return services.claim_create(
+            text=candidate["sentence"],
+            speaker=speaker,
+            attribution_kind=candidate["attribution_kind"],
+            appearances=[services.AppearanceInput(source=source, excerpt=candidate["sentence"])],
+            quantity={
+                "value": Decimal(candidate["value"]),
+                "unit": candidate["unit"],
+                "counted_noun": candidate["counted_noun"],
+                "qualifier": candidate["qualifier"],
+                "kind": candidate["kind"],
+                "as_of": day(candidate["as_of"]),
+                "baseline_date": day(candidate["baseline_date"]),
+                "due_date": day(candidate["due_date"]),
+            },
+            user=request.user,
+        )
 
     def verdict_view(self, request, object_id):
         """Publish the engine's verdict, publish an editor's own rating, or correct the published verdict.
