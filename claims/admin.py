@@ -124,34 +124,33 @@ class PublishedRatingFilter(admin.SimpleListFilter):
         return queryset
 
 
-class HasFigureFilter(admin.SimpleListFilter):
+class _IsSetFilter(admin.SimpleListFilter):
+    """Yes/no on whether `field` is set."""
+
+    field = ""
+    labels = ("Yes", "No")
+
+    def lookups(self, request, model_admin):
+        return [("yes", self.labels[0]), ("no", self.labels[1])]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(**{f"{self.field}__isnull": self.value() == "no"})
+        return queryset
+
+
+class HasFigureFilter(_IsSetFilter):
     title = "has a figure"
     parameter_name = "has_figure"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "With a figure"), ("no", "Without a figure")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(value__isnull=False)
-        if self.value() == "no":
-            return queryset.filter(value__isnull=True)
-        return queryset
+    field = "value"
+    labels = ("With a figure", "Without a figure")
 
 
-class VerdictPublishedFilter(admin.SimpleListFilter):
+class VerdictPublishedFilter(_IsSetFilter):
     title = "published"
     parameter_name = "published"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Published"), ("no", "Not published")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(published_at__isnull=False)
-        if self.value() == "no":
-            return queryset.filter(published_at__isnull=True)
-        return queryset
+    field = "published_at"
+    labels = ("Published", "Not published")
 
 
 # --- Speakers and topics ---------------------------------------------------------------------------------

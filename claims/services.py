@@ -937,8 +937,18 @@ def _claims_due(now: datetime.datetime):
             | Q(series__isnull=False, last_checked_at__isnull=False) & Q(Exists(newer_data))
             | ~Q(Exists(current_version_checked))
         )
-        .filter(Q(check_lease_until__isnull=True) | Q(check_lease_until__lt=now))
+        .filter(_lease_free(now))
     )
+
+
+def _lease_free(now: datetime.datetime) -> Q:
+    return Q(check_lease_until__isnull=True) | Q(check_lease_until__lt=now)
+
+
+def _lease_claim(claim_id: int, now: datetime.datetime) -> bool:
+    """Claim the claim's check for a worker: a conditional update, so of two callers only one gets it, and a
+    lease that runs out (its worker died) lets the work be handed out again."""
+    return bool(Claim.objects.filter(pk=claim_id).filter(_lease_free(now)).update(check_lease_until=now + CHECK_LEASE))
 
 
 def claims_lease_due(*, now: datetime.datetime, limit: int = 5000) -> list[int]:
@@ -946,12 +956,7 @@ def claims_lease_due(*, now: datetime.datetime, limit: int = 5000) -> list[int]:
     with data newer than the last check. A conditional update claims each one, so two sweeps never double it."""
     leased = []
     for claim_id in _claims_due(now).order_by("last_checked_at", "pk").values_list("pk", flat=True)[:limit]:
-        taken = (
-            Claim.objects.filter(pk=claim_id)
-            .filter(Q(check_lease_until__isnull=True) | Q(check_lease_until__lt=now))
-            .update(check_lease_until=now + CHECK_LEASE)
-        )
-        if taken:
+        if _lease_claim(claim_id, now):
             leased.append(claim_id)
     return leased
 
@@ -964,12 +969,7 @@ def claim_check_soon(claim: Claim, now: datetime.datetime | None = None) -> None
     if claim.value is None:
         return
     now = now or timezone.now()
-    taken = (
-        Claim.objects.filter(pk=claim.pk)
-        .filter(Q(check_lease_until__isnull=True) | Q(check_lease_until__lt=now))
-        .update(check_lease_until=now + CHECK_LEASE)
-    )
-    if taken:
+    if _lease_claim(claim.pk, now):
         transaction.on_commit(lambda: claim_check_enqueue(claim.pk))
 
 
@@ -1003,13 +1003,7 @@ def claims_recheck_series(*, series_id: int, now: datetime.datetime | None = Non
         .exclude(status=ClaimStatus.RETRACTED)
         .values_list("pk", flat=True)
     )
-    leased = [
-        pk
-        for pk in ids
-        if Claim.objects.filter(pk=pk)
-        .filter(Q(check_lease_until__isnull=True) | Q(check_lease_until__lt=now))
-        .update(check_lease_until=now + CHECK_LEASE)
-    ]
+    leased = [pk for pk in ids if _lease_claim(pk, now)]
     for pk in leased:
         claim_check_enqueue(pk)
     return leased

@@ -8,21 +8,16 @@ a receiver that is down) are retried with exponential backoff and jitter; nothin
 import logging
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 from django.utils import timezone
+
+from factcheck.celery import transient_retry
 
 from . import services
 from .models import Claim, WebhookDelivery
 
 logger = logging.getLogger(__name__)
 
-RETRY = {
-    "autoretry_for": (OperationalError, InterfaceError),
-    "retry_backoff": 15,
-    "retry_backoff_max": 900,
-    "retry_jitter": True,
-    "max_retries": 5,
-}
+RETRY = transient_retry(base=15, cap=900)
 
 
 @shared_task(acks_late=True, **RETRY)

@@ -22,3 +22,23 @@ def _ensure_filesystem_broker_folders(**_kwargs):
 
 
 app.on_after_configure.connect(_ensure_filesystem_broker_folders)
+
+
+def transient_retry(*, base: int, cap: int, max_retries: int = 5) -> dict:
+    """Task options for retrying transient database errors only: exponential backoff with full jitter."""
+    from django.db import InterfaceError, OperationalError
+
+    return {
+        "autoretry_for": (OperationalError, InterfaceError),
+        "retry_backoff": base,
+        "retry_backoff_max": cap,
+        "retry_jitter": True,
+        "max_retries": max_retries,
+    }
+
+
+def backoff_with_jitter(retries: int, *, base: int, cap: int) -> int:
+    """Seconds before an explicit retry: base, 2·base, 4·base … up to cap, with full jitter."""
+    import random
+
+    return random.randint(0, min(cap, base * 2**retries))

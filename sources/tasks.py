@@ -5,11 +5,11 @@ other permanent errors are recorded (on the SourceCheck, in the log) and not ret
 """
 
 import logging
-import random
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 from django.utils import timezone
+
+from factcheck.celery import backoff_with_jitter, transient_retry
 
 from . import services
 from .fetching import FetchError
@@ -17,13 +17,7 @@ from .models import ReferenceSeries, Source
 
 logger = logging.getLogger(__name__)
 
-RETRY = {
-    "autoretry_for": (OperationalError, InterfaceError),
-    "retry_backoff": 30,
-    "retry_backoff_max": 1800,
-    "retry_jitter": True,
-    "max_retries": 5,
-}
+RETRY = transient_retry(base=30, cap=1800)
 
 
 @shared_task(bind=True, acks_late=True, **RETRY)
@@ -71,6 +65,6 @@ def sweep_due_series() -> int:
     return len(slugs)
 
 
+
 def _backoff(retries: int) -> int:
-    """Exponential backoff with full jitter for an explicit retry: 30 s, 60 s, 120 s ... capped at 30 min."""
-    return random.randint(0, min(1800, 30 * 2**retries))
+    return backoff_with_jitter(retries, base=30, cap=1800)
