@@ -825,10 +825,11 @@ class ClaimAdmin(HistoryAdmin):
 
     def _import_article_review(self, request, form) -> dict | None:
         from sources.fetching import FetchError, fetch
-        from sources.text import document_text
+        from sources.text import article_text
 
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)
         url, text = data["url"], data.get("text") or ""
+        from_page = []  # the fields the page's metadata filled in, shown to the editor with the candidates
         if not text.strip():
             try:
                 result = fetch(url)
@@ -838,10 +839,21 @@ class ClaimAdmin(HistoryAdmin):
             if not 200 <= result.status_code < 300:
                 form.add_error("url", f"The article could not be fetched: the server answered HTTP {result.status_code}.")
                 return None
-            text = document_text(result.body, result.content_type, result.charset)
+            article = article_text(result.body, result.content_type, result.charset, url=result.final_url or url)
+            text = article.text
             if not text.strip():
                 form.add_error("url", "The fetched document has no readable text.")
                 return None
+            if not article.main_content:
+                from_page.append(("Main text", "not found: the whole page's text was used, menus and footers included"))
+            for field, label, value in (
+                ("title", "Title", article.title[:500]),
+                ("published", "Published", article.published),
+                ("outlet", "Outlet", article.site_name[:200]),
+            ):
+                if value and not data.get(field):
+                    data[field] = value
+                    from_page.append((label, value))
         try:
             with transaction.atomic():
                 source, _ = services.source_match_or_create(
@@ -865,6 +877,7 @@ class ClaimAdmin(HistoryAdmin):
             "candidates": [{"index": i, "marked": _marked_sentence(c), **c} for i, c in enumerate(candidates)],
             "signed": payload,
             "review": True,
+            "from_page": from_page,
         }
 
     def _import_article_create(self, request):

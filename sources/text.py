@@ -1,7 +1,10 @@
-"""The readable text of a fetched document, so a link check compares what readers see, not markup churn."""
+"""The readable text of a fetched document, so a link check compares what readers see, not markup churn, and
+the main text of an article page, so claim extraction reads the story and not its menus, teasers and footer."""
 
 import hashlib
 import re
+from dataclasses import dataclass
+from datetime import date
 from html.parser import HTMLParser
 
 _SKIPPED = {"script", "style", "noscript", "template", "svg", "head"}
@@ -31,10 +34,16 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
+def _is_html(text: str, content_type: str) -> bool:
+    return content_type in ("text/html", "application/xhtml+xml") or text.lstrip()[:15].lower().startswith(
+        ("<!doctype", "<html")
+    )
+
+
 def document_text(body: bytes, content_type: str, charset: str | None = None) -> str:
     """Plain text of an HTML or text document, whitespace-normalised line by line."""
     text = body.decode(charset or "utf-8", errors="replace")
-    if content_type in ("text/html", "application/xhtml+xml") or text.lstrip()[:15].lower().startswith(("<!doctype", "<html")):
+    if _is_html(text, content_type):
         extractor = _TextExtractor()
         extractor.feed(text)
         extractor.close()
@@ -45,3 +54,49 @@ def document_text(body: bytes, content_type: str, charset: str | None = None) ->
 
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    """An article page reduced to what claim extraction needs. ``main_content`` says whether the story was found
+    (trafilatura); when it was not, ``text`` is the whole page's text, and editors should expect boilerplate."""
+
+    text: str
+    title: str = ""
+    published: date | None = None
+    site_name: str = ""
+    main_content: bool = False
+
+
+def article_text(body: bytes, content_type: str, charset: str | None = None, url: str | None = None) -> ArticleText:
+    """The main text of an article and its title, publication date and site name from the page's metadata.
+
+    trafilatura (a maintained main-content extractor) drops navigation, teasers, ads, comments and footers,
+    whose figures ("Subscribe for $1 a week", "10 things to do") would otherwise become candidates. It gets
+    bytes already fetched by the safe fetcher and never fetches anything itself. A non-HTML document, or a
+    page where it finds no main text, falls back to ``document_text``."""
+    decoded = body.decode(charset or "utf-8", errors="replace")
+    if not _is_html(decoded, content_type):
+        return ArticleText(text=document_text(body, content_type, charset))
+    import trafilatura  # imported here: about half a second, paid only by the import-article page
+
+    document = trafilatura.bare_extraction(
+        decoded, url=url, with_metadata=True, include_comments=False, include_tables=True
+    )
+    if document is None or not (document.text or "").strip():
+        return ArticleText(text=document_text(body, content_type, charset))
+    lines = (re.sub(r"[ \t\f\v]+", " ", line).strip() for line in document.text.splitlines())
+    return ArticleText(
+        text="\n\n".join(line for line in lines if line),  # paragraphs apart, as in the pasted articles
+        title=(document.title or "").strip(),
+        published=_iso_date(document.date),
+        site_name=(document.sitename or "").strip(),
+        main_content=True,
+    )
+
+
+def _iso_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None

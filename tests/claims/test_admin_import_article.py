@@ -2,6 +2,8 @@
 
 import http.server
 import threading
+from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +18,7 @@ ARTICLE = (
     "Police Chief Bob Smith said 38,000 people were arrested last year."
 )
 HTML = f"<!doctype html><html><head><title>x</title><script>var a = 1;</script></head><body><p>{ARTICLE}</p></body></html>"
+NEWS_PAGE = (Path(__file__).resolve().parent.parent / "fixtures" / "news_page.html").read_bytes()
 
 
 def review(client, **data):
@@ -61,7 +64,7 @@ def article_server():
                 self.send_response(404)
                 self.end_headers()
                 return
-            body = HTML.encode("utf-8")
+            body = NEWS_PAGE if self.path == "/news" else HTML.encode("utf-8")
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -88,6 +91,39 @@ def test_url_is_fetched_and_snapshot_stored(editor_client, article_server, setti
     source = Source.objects.get(url=f"{article_server}/article")
     assert "$700 million" in source.text_snapshot
     assert "var a" not in source.text_snapshot
+
+
+def test_fetched_page_is_reduced_to_the_story_and_its_metadata_fills_blank_fields(
+    editor_client, article_server, settings
+):
+    settings.FETCH_ALLOW_LOOPBACK = True
+    settings.FETCH_ALLOWED_PORTS = None
+    response = editor_client.post(URL, {"step": "review", "url": f"{article_server}/news"})
+    assert response.status_code == 200
+    surfaces = {c["surface"] for c in response.context["candidates"]}
+    assert {"$700 million", "38,500", "34,000", "4,000", "18%"} <= surfaces
+    # Menus, promotions, the "most read" box and the footer are not the article: none of their figures is offered.
+    assert not surfaces & {"$1", "72 degrees", "50%", "10", "12%", "5", "555-0100"}
+    source = Source.objects.get(url=f"{article_server}/news")
+    assert source.title == "ICE faces $700 million gap as detention costs climb"
+    assert source.published_on == date(2024, 3, 12)
+    assert source.outlet.name == "The Valley Herald"
+    assert "Most read" not in source.text_snapshot and "$700 million budget shortfall" in source.text_snapshot
+    # Dates in the text are read relative to the page's publication date, and the editor is told where it came from.
+    beds = next(c for c in response.context["candidates"] if c["surface"] == "38,500")
+    assert beds["as_of"] == "2024-02-29"
+    html = response.content.decode()
+    assert "Read from the page" in html and "The Valley Herald" in html
+
+
+def test_fields_given_in_the_form_win_over_the_page_metadata(editor_client, article_server, settings):
+    settings.FETCH_ALLOW_LOOPBACK = True
+    settings.FETCH_ALLOWED_PORTS = None
+    response = review(editor_client, url=f"{article_server}/news", title="Our title", outlet="Wire copy")
+    assert response.status_code == 200
+    source = Source.objects.get(url=f"{article_server}/news")
+    assert (source.title, source.outlet.name, source.published_on) == ("Our title", "Wire copy", date(2024, 3, 1))
+    assert response.context["from_page"] == []
 
 
 def test_non_2xx_is_a_form_error(editor_client, article_server, settings):
