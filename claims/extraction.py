@@ -162,18 +162,22 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     for m in _BOUNDARY_RE.finditer(text):
         tok = m.group()
         if tok[0] == "\n":
-            prev = text[start:m.start()].rstrip()
+            prev = text[start : m.start()].rstrip()
             if not prev:
                 continue
             nxt_i = m.end()
             nxt = text[nxt_i] if nxt_i < n else ""
             if tok.count("\n") >= 2:
                 # a blank line ends a paragraph unless a hard-wrapped sentence obviously continues
-                if nxt.islower() and prev[-1] not in ".!?:\"\u201d":
+                if nxt.islower() and prev[-1] not in '.!?:"\u201d':
                     continue
             else:
-                if prev[-1] not in ":;" and not (len(prev) < 90 and prev[-1] not in ",-\u2014" and nxt.isupper()
-                                                 and "\n" not in text[max(0, m.start() - 90):m.start()]):
+                if prev[-1] not in ":;" and not (
+                    len(prev) < 90
+                    and prev[-1] not in ",-\u2014"
+                    and nxt.isupper()
+                    and "\n" not in text[max(0, m.start() - 90) : m.start()]
+                ):
                     continue
             end = m.start()
         else:
@@ -183,11 +187,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                 j += 1
             nxt = text[j] if j < n else ""
             if tok[0] == ".":
-                before = text[start:m.start()]
+                before = text[start : m.start()]
                 lt = _LAST_TOKEN_RE.search(before)
                 word = lt.group(1).lower().lstrip("(\"\u201c'") if lt else ""
                 if word in _ABBREV or (len(word) == 1 and word.isalpha()) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
-                    if not (word in _SOFT_ABBREV and (nxt in "\n\"\u201c" or nxt == "")):
+                    if not (word in _SOFT_ABBREV and (nxt in '\n"\u201c' or nxt == "")):
                         continue
             if nxt and not (nxt.isupper() or nxt.isdigit() or nxt in "\"\u201c\u2018'(\n[$\u2014-"):
                 continue
@@ -211,27 +215,89 @@ def _add_span(text: str, s: int, e: int, spans: list) -> None:
 # --------------------------------------------------------------------------------------------------
 
 _SMALL = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
 }
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _SCALES = {
-    "dozen": Decimal(12), "hundred": Decimal(100), "thousand": Decimal(1000), "million": Decimal(10) ** 6,
-    "billion": Decimal(10) ** 9, "trillion": Decimal(10) ** 12,
+    "dozen": Decimal(12),
+    "hundred": Decimal(100),
+    "thousand": Decimal(1000),
+    "million": Decimal(10) ** 6,
+    "billion": Decimal(10) ** 9,
+    "trillion": Decimal(10) ** 12,
 }
 _ABBR_SCALES = {
-    "k": Decimal(1000), "m": Decimal(10) ** 6, "mn": Decimal(10) ** 6, "mln": Decimal(10) ** 6,
-    "b": Decimal(10) ** 9, "bn": Decimal(10) ** 9, "t": Decimal(10) ** 12, "tn": Decimal(10) ** 12,
+    "k": Decimal(1000),
+    "m": Decimal(10) ** 6,
+    "mn": Decimal(10) ** 6,
+    "mln": Decimal(10) ** 6,
+    "b": Decimal(10) ** 9,
+    "bn": Decimal(10) ** 9,
+    "t": Decimal(10) ** 12,
+    "tn": Decimal(10) ** 12,
 }
 _DENOMS = {
-    "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4, "fourths": 4,
-    "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "eighth": 8, "eighths": 8, "tenth": 10, "tenths": 10,
+    "half": 2,
+    "halves": 2,
+    "third": 3,
+    "thirds": 3,
+    "quarter": 4,
+    "quarters": 4,
+    "fourth": 4,
+    "fourths": 4,
+    "fifth": 5,
+    "fifths": 5,
+    "sixth": 6,
+    "sixths": 6,
+    "eighth": 8,
+    "eighths": 8,
+    "tenth": 10,
+    "tenths": 10,
 }
 _MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4, "may": 5,
-    "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9,
-    "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+    "jan": 1,
+    "january": 1,
+    "feb": 2,
+    "february": 2,
+    "mar": 3,
+    "march": 3,
+    "apr": 4,
+    "april": 4,
+    "may": 5,
+    "jun": 6,
+    "june": 6,
+    "jul": 7,
+    "july": 7,
+    "aug": 8,
+    "august": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "oct": 10,
+    "october": 10,
+    "nov": 11,
+    "november": 11,
+    "dec": 12,
+    "december": 12,
 }
 _WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 
@@ -325,7 +391,9 @@ _NOT_PLURAL = frozenset(
     "measles mumps news species series politics economics physics analysis basis crisis thesis status census "
     "campus bus gas focus bonus virus plus versus us this his is was has does series".split()
 )
-_IRREGULAR_PLURALS = frozenset("people children men women police personnel staff cattle data feet teeth mice geese".split())
+_IRREGULAR_PLURALS = frozenset(
+    "people children men women police personnel staff cattle data feet teeth mice geese".split()
+)
 
 
 def _is_plural(word: str) -> bool:
@@ -431,7 +499,7 @@ def _ctx_trigger(text: str, ds: int) -> bool:
     prev = text[ds - 1]
     if prev == "-" or prev == "\u00a7" or not prev.isspace() and prev not in "(\"'\u201c$":
         return True  # COVID-19, \u00a71325, a token such as a URL or a handle
-    words = text[max(0, ds - 40):ds].split()
+    words = text[max(0, ds - 40) : ds].split()
     if not words:
         return False
     last = words[-1]
@@ -509,7 +577,7 @@ def _parse_number(s: str) -> Decimal | None:
     m = _NUMBER_CORE_RE.match(s)
     if m:
         val = Decimal(m.group().replace(",", ""))
-        rest = s[m.end():]
+        rest = s[m.end() :]
     else:
         parts = _SCALE_SPLIT_RE.split(s)
         val = None
@@ -555,21 +623,59 @@ _HEDGE_RE = re.compile(
     re.I,
 )
 _HEDGE_MAP = {
-    "an estimated": "approximate", "estimated": "approximate", "approximately": "approximate", "about": "approximate",
-    "around": "approximate", "roughly": "approximate", "some": "approximate", "somewhere around": "approximate",
-    "an average of about": "approximate", "closer to": "approximate",
-    "close to": "nearly", "nearly": "nearly", "almost": "nearly", "just under": "nearly", "just shy of": "nearly",
-    "no more than": "at_most", "not more than": "at_most", "no fewer than": "at_least", "no less than": "at_least",
-    "more than": "at_least", "greater than": "at_least", "just over": "at_least", "well over": "at_least",
-    "over": "at_least", "at least": "at_least", "upwards of": "at_least", "in excess of": "at_least",
-    "exceeding": "at_least", "exceed": "at_least", "exceeds": "at_least", "exceeded": "at_least",
-    "topped": "at_least", "tops": "at_least", "top": "at_least", "past": "at_least", "north of": "at_least",
-    "up to": "at_most", "as many as": "at_most", "as much as": "at_most", "at most": "at_most",
-    "fewer than": "at_most", "less than": "at_most", "under": "at_most", "below": "at_most", "within": "at_most",
-    "plus or minus": "exact", "a": None, "an": None,
+    "an estimated": "approximate",
+    "estimated": "approximate",
+    "approximately": "approximate",
+    "about": "approximate",
+    "around": "approximate",
+    "roughly": "approximate",
+    "some": "approximate",
+    "somewhere around": "approximate",
+    "an average of about": "approximate",
+    "closer to": "approximate",
+    "close to": "nearly",
+    "nearly": "nearly",
+    "almost": "nearly",
+    "just under": "nearly",
+    "just shy of": "nearly",
+    "no more than": "at_most",
+    "not more than": "at_most",
+    "no fewer than": "at_least",
+    "no less than": "at_least",
+    "more than": "at_least",
+    "greater than": "at_least",
+    "just over": "at_least",
+    "well over": "at_least",
+    "over": "at_least",
+    "at least": "at_least",
+    "upwards of": "at_least",
+    "in excess of": "at_least",
+    "exceeding": "at_least",
+    "exceed": "at_least",
+    "exceeds": "at_least",
+    "exceeded": "at_least",
+    "topped": "at_least",
+    "tops": "at_least",
+    "top": "at_least",
+    "past": "at_least",
+    "north of": "at_least",
+    "up to": "at_most",
+    "as many as": "at_most",
+    "as much as": "at_most",
+    "at most": "at_most",
+    "fewer than": "at_most",
+    "less than": "at_most",
+    "under": "at_most",
+    "below": "at_most",
+    "within": "at_most",
+    "plus or minus": "exact",
+    "a": None,
+    "an": None,
 }
 _POST_HEDGE_RE = re.compile(r"\s*(?:,\s*)?(?P<h>or\s+more|or\s+so|or\s+fewer|or\s+less|plus\b|and\s+counting)", re.I)
-_OVER_PERIOD_RE = re.compile(r"(?:^|\s)(?:for|in|after|took|lasted|spent|served|of)\s+(?:just\s+|well\s+)?over\s+$", re.I)
+_OVER_PERIOD_RE = re.compile(
+    r"(?:^|\s)(?:for|in|after|took|lasted|spent|served|of)\s+(?:just\s+|well\s+)?over\s+$", re.I
+)
 
 _DEC_VERBS = (
     r"cut|cuts|cutting|reduce|reduced|reduces|reducing|fell|fall|falls|falling|fallen|drop|dropped|drops|dropping|"
@@ -602,7 +708,9 @@ _CHANGE_AFTER_RE = re.compile(
     r"(?P<incc>more|higher|larger|bigger|greater|above|increase)|(?P<decc>less|lower|smaller|fewer|below))\b",
     re.I,
 )
-_FROM_BEFORE_RE = re.compile(r"\b(?:from|compared\s+(?:with|to)|versus|vs\.)\s+(?:about\s+|roughly\s+|nearly\s+)?$", re.I)
+_FROM_BEFORE_RE = re.compile(
+    r"\b(?:from|compared\s+(?:with|to)|versus|vs\.)\s+(?:about\s+|roughly\s+|nearly\s+)?$", re.I
+)
 _FORECAST_CUE_RE = re.compile(
     r"\b(?:will|won't|would(?!\s+have)|shall|plans?\s+to|planning\s+to|a\s+plan\s+to|plan\s+calls|expects?|"
     r"expected|expecting|projects|projected|projection|forecasts?|forecasted|predicts?|predicted|pledged?|"
@@ -637,7 +745,9 @@ _TIME_RE = re.compile(
     r"|(?P<weekday>\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
     r"|(?P<asof>\b(?i:as\s+of)\b)"
 )
-_BASELINE_PREP_RE = re.compile(r"\b(?:from|over|than(?:\s+in)?|compared\s+(?:with|to)|versus|vs\.|since)\s+(?:the\s+)?$", re.I)
+_BASELINE_PREP_RE = re.compile(
+    r"\b(?:from|over|than(?:\s+in)?|compared\s+(?:with|to)|versus|vs\.|since)\s+(?:the\s+)?$", re.I
+)
 _SINCE_RE = re.compile(r"\bsince\b[^,;]*$", re.I)
 
 
@@ -706,8 +816,13 @@ def _resolve_time(m: re.Match, pub: date | None, future: bool) -> date | None:
             return _month_end(int(m.group("my_year")), _MONTHS[m.group("my_mon").rstrip(".").lower()])
         if g == "season":
             y = int(m.group("s_year"))
-            return {"spring": date(y, 5, 31), "summer": date(y, 8, 31), "fall": date(y, 11, 30),
-                    "autumn": date(y, 11, 30), "winter": _month_end(y, 2)}[m.group("s_name").lower()]
+            return {
+                "spring": date(y, 5, 31),
+                "summer": date(y, 8, 31),
+                "fall": date(y, 11, 30),
+                "autumn": date(y, 11, 30),
+                "winter": _month_end(y, 2),
+            }[m.group("s_name").lower()]
         if g == "fy":
             return date(int(m.group("fy_year")), 9, 30)
         if g == "midyear":
@@ -761,16 +876,25 @@ def _resolve_time(m: re.Match, pub: date | None, future: bool) -> date | None:
                 return pub - timedelta(days=1)
             what = t[-1]
             if what == "year":
-                return {"last": date(pub.year - 1, 12, 31), "this": pub if not future else date(pub.year, 12, 31),
-                        "next": date(pub.year + 1, 12, 31)}[t[0]]
+                return {
+                    "last": date(pub.year - 1, 12, 31),
+                    "this": pub if not future else date(pub.year, 12, 31),
+                    "next": date(pub.year + 1, 12, 31),
+                }[t[0]]
             if what == "month":
                 if t[0] == "last":
                     return pub.replace(day=1) - timedelta(days=1)
                 if t[0] == "next":
-                    return _month_end(*divmod(pub.year * 12 + pub.month, 12)) if pub.month < 12 else _month_end(pub.year + 1, 1)
+                    return (
+                        _month_end(*divmod(pub.year * 12 + pub.month, 12))
+                        if pub.month < 12
+                        else _month_end(pub.year + 1, 1)
+                    )
                 return pub
             if what == "week":
-                return pub - timedelta(days=7) if t[0] == "last" else (pub + timedelta(days=7) if t[0] == "next" else pub)
+                return (
+                    pub - timedelta(days=7) if t[0] == "last" else (pub + timedelta(days=7) if t[0] == "next" else pub)
+                )
             if what == "quarter":
                 q_end_month = ((pub.month - 1) // 3 + 1) * 3
                 end = _month_end(pub.year, q_end_month)
@@ -811,7 +935,8 @@ _V_AMBIG = r"claims|reports|estimates|projects|projected|forecasts|notes|lists|f
 _V_WEAK = (
     r"found|show|shows|showed|listed|counted|recorded|indicated|indicates|suggested|suggests|expects(?!\s+to\b)|"
     r"outlined|outlines|lays\s+out|laid\s+out|seeks|sought|asks\s+for|asked\s+for|calls\s+for|"
-    r"called\s+for|requests|requested|tallied|documented|concluded|concludes"
+    r"called\s+for|requests|requested|tallied|documented|concluded|concludes|credited|credits|blamed|blames|"
+    r"recommended|recommends|urged|urges|touted|touts|boasted|boasts|highlighted|highlights"
 )
 _ANCHOR_RE = re.compile(
     r"(?P<acc>\b[Aa]ccording\s+to\s+)"
@@ -854,8 +979,12 @@ def _strip_trailing(s: str) -> str:
             if toks and toks[-1].lower() in _TRAIL_PAIRS:
                 toks.pop()
             continue
-        if len(toks) >= 3 and toks[-3].lower() == "in" and toks[-2].lower() in ("a", "an") and w in (
-                "statement", "interview"):
+        if (
+            len(toks) >= 3
+            and toks[-3].lower() == "in"
+            and toks[-2].lower() in ("a", "an")
+            and w in ("statement", "interview")
+        ):
             del toks[-3:]
             continue
         if len(toks) >= 2 and toks[-2].lower() in ("last", "this") and w in ("week", "month", "year", "night"):
@@ -863,6 +992,8 @@ def _strip_trailing(s: str) -> str:
             continue
         break
     return " ".join(toks)
+
+
 _LEAD_TRIM_RE = re.compile(rf"^(?:(?:{_ADVERBS})\b[,\s]*)+", re.I)
 _PREP_START_RE = re.compile(
     r"^(?:in|on|at|for|with|from|by|during|after|before|under|over|to|of|into|amid|as|since|when|while|if|unlike|"
@@ -890,8 +1021,9 @@ _PARTICIPLE_CUT_RE = re.compile(
     r"covering|showing)\b.*$",
     re.I | re.S,
 )
-_OBTAINED_BY_RE = re.compile(r"\s+(?:obtained|reviewed|seen|viewed|cited|described|examined|shared|leaked|reported)\s+by\b.*$",
-                             re.I | re.S)
+_OBTAINED_BY_RE = re.compile(
+    r"\s+(?:obtained|reviewed|seen|viewed|cited|described|examined|shared|leaked|reported)\s+by\b.*$", re.I | re.S
+)
 _DOC_BY_RE = re.compile(r"\b(?:by|from)\s+(?P<by>(?:the\s+)?[A-Za-z].*)$", re.S)
 _DOC_RELCL_RE = re.compile(
     r"^(?P<doc>(?:[\w'\u2019-]+\s+){0,3}?(?:figures|data|numbers|statistics|records|estimates|projections|"
@@ -900,9 +1032,25 @@ _DOC_RELCL_RE = re.compile(
     re.I,
 )
 _POSSESSIVE_RE = re.compile(r"^(?P<owner>.+?)['\u2019]s?\s+(?P<rest>[^'\u2019]+)$")
-_PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person", "they": None, "it": None,
-             "we": None, "i": None, "you": None, "this": None, "that": None, "which": None, "who": None,
-             "another": "anon", "others": "anon", "one": "anon", "some": None}
+_PRONOUNS = {
+    "he": "person",
+    "she": "person",
+    "him": "person",
+    "her": "person",
+    "they": None,
+    "it": None,
+    "we": None,
+    "i": None,
+    "you": None,
+    "this": None,
+    "that": None,
+    "which": None,
+    "who": None,
+    "another": "anon",
+    "others": "anon",
+    "one": "anon",
+    "some": None,
+}
 _DATELINE_RE = re.compile(r"^[A-Z][A-Z .,'-]+\s+[\u2014\u2013-]+\s+")
 _SUBJ_COMMA_RE = re.compile(r"((?:[A-Z][\w.'\u2019/&-]*\s+){0,5}[A-Z][\w.'\u2019-]*)\s*,")
 _SUBJ_END_RE = re.compile(
@@ -910,8 +1058,10 @@ _SUBJ_END_RE = re.compile(
     r"said|says|told|lost|rose|fell|grew|won|paid|spent|made|took|cut|hit|got|began|held|kept|led|ran|saw|set|sold|"
     r"stood|wrote|on\s+\w+day|[a-z]+ed)\b"
 )
-_ABBR_DOT = r"(?:(?<=\b[A-Z])\.|(?<=\bDr)\.|(?<=\bSen)\.|(?<=\bRep)\.|(?<=\bGov)\.|(?<=\bMr)\.|(?<=\bMrs)\.|(?<=\bMs)\.|" \
-            r"(?<=\bSt)\.|(?<=\bLt)\.|(?<=\bGen)\.|(?<=\bCol)\.|(?<=\bSgt)\.|(?<=\bJr)\.|(?<=\bSr)\.)"
+_ABBR_DOT = (
+    r"(?:(?<=\b[A-Z])\.|(?<=\bDr)\.|(?<=\bSen)\.|(?<=\bRep)\.|(?<=\bGov)\.|(?<=\bMr)\.|(?<=\bMrs)\.|(?<=\bMs)\.|"
+    r"(?<=\bSt)\.|(?<=\bLt)\.|(?<=\bGen)\.|(?<=\bCol)\.|(?<=\bSgt)\.|(?<=\bJr)\.|(?<=\bSr)\.)"
+)
 _QUOTE_AFTER_RE = re.compile(
     r"[\s,]*(?:(?P<v1>said|says|told|wrote|writes|added|asked|explained|noted|continued|insisted|warned|argued|"
     r"recalled|stated|tweeted|posted|testified)\s+(?=[A-Z]|the\b|a\b|an\b|one\b|two\b|three\b|several\b|another\b)"
@@ -959,7 +1109,13 @@ def _looks_personal_name(toks: list[str]) -> bool:
         return False
     for t in toks:
         core = t.strip(",.'\u2019").lower()
-        if not t[:1].isupper() or core in _ORG_WORDS or core in _TITLE_WORDS or "/" in t or core.endswith(("'s", "\u2019s")):
+        if (
+            not t[:1].isupper()
+            or core in _ORG_WORDS
+            or core in _TITLE_WORDS
+            or "/" in t
+            or core.endswith(("'s", "\u2019s"))
+        ):
             return False
     return True
 
@@ -970,9 +1126,12 @@ def _name_after_title(toks: list[str]) -> str | None:
         if t.strip(".,").lower() in _TITLE_WORDS:
             last_title = i
     if last_title >= 0:
-        rest = toks[last_title + 1:]
-        if 1 <= len(rest) <= 4 and all(t[:1].isupper() for t in rest) and not any(
-                t.strip(",.").lower() in _ORG_WORDS for t in rest):
+        rest = toks[last_title + 1 :]
+        if (
+            1 <= len(rest) <= 4
+            and all(t[:1].isupper() for t in rest)
+            and not any(t.strip(",.").lower() in _ORG_WORDS for t in rest)
+        ):
             return " ".join(rest)
     return None
 
@@ -1024,8 +1183,11 @@ def _resolve_alias(ctx: _Ctx, sp: str, pos: int) -> str:
                 fm = _FIRSTNAME_BEFORE_RE.search(ctx.text, max(0, m.start() - 30), m.start())
                 if fm:
                     first = fm.group(1)
-                    if first.strip(".").lower() not in _TITLE_WORDS and first.lower() not in _ORG_WORDS \
-                            and first.lower() not in ("the", "a", "an", "and", "but", "said", "told", "by"):
+                    if (
+                        first.strip(".").lower() not in _TITLE_WORDS
+                        and first.lower() not in _ORG_WORDS
+                        and first.lower() not in ("the", "a", "an", "and", "but", "said", "told", "by")
+                    ):
                         full = f"{first} {toks[0]}"
                         break
             ctx.surnames[low] = full
@@ -1037,7 +1199,7 @@ def _resolve_alias(ctx: _Ctx, sp: str, pos: int) -> str:
     if 1 <= len(st) <= 2:
         head = st[-1].lower()
         for raw, resolved in reversed(ctx.speakers):
-            if raw != stripped.lower() and raw.split() and raw.split()[-1] == head:
+            if raw.split() and raw.split()[-1] == head and (raw != stripped.lower() or resolved.lower() != raw):
                 return resolved
         if head in _ORG_WORDS or head in _OUTLET_SHORT:
             cap = st[-1][:1].upper() + st[-1][1:]
@@ -1065,9 +1227,12 @@ def _classify(sp: str) -> str:
     named = _name_after_title(toks)
     if named and len(named.split()) >= 2:
         return "person"
-    low_toks = [t.lower().strip(",.\u201c\u201d\"") for t in toks]
-    if low_toks[0] in ("one", "two", "three", "some", "another", "several", "many", "none", "each") and \
-            len(low_toks) > 2 and low_toks[1] == "of":
+    low_toks = [t.lower().strip(',.\u201c\u201d"') for t in toks]
+    if (
+        low_toks[0] in ("one", "two", "three", "some", "another", "several", "many", "none", "each")
+        and len(low_toks) > 2
+        and low_toks[1] == "of"
+    ):
         rest = low_toks[2:]
         if any(t in _PERSON_NOUNS for t in rest):
             return "anon"
@@ -1106,7 +1271,7 @@ def _caps_run(toks: list[str]) -> list[str]:
 
 def _doc_speaker(np: str, ctx: _Ctx, pos: int, subject: str | None) -> str:
     """The issuer of a document when named, else the document's description."""
-    np = _norm_ws(np.strip(" ,.\u201c\u201d\""))
+    np = _norm_ws(np.strip(' ,.\u201c\u201d"'))
     if np.lower().startswith(("its ", "their ")):
         desc = _PARTICIPLE_CUT_RE.sub("", np.split(" ", 1)[1])
         res = (subject.get() if isinstance(subject, _LazySubject) else subject) or desc
@@ -1115,9 +1280,9 @@ def _doc_speaker(np: str, ctx: _Ctx, pos: int, subject: str | None) -> str:
     np = _strip_article(np).replace("\u201c", "").replace("\u201d", "").replace('"', "")
     np = _OBTAINED_BY_RE.sub("", np)
     m = _DOC_BY_RE.search(np)
-    if m and any(t.lower().strip(",.") in _DOC_NOUNS for t in np[:m.start()].split()):
+    if m and any(t.lower().strip(",.") in _DOC_NOUNS for t in np[: m.start()].split()):
         res = _clean_org(m.group("by"), ctx, pos)
-        ctx.speakers.append((_strip_article(np[:m.start()]).strip().lower(), res))
+        ctx.speakers.append((_strip_article(np[: m.start()]).strip().lower(), res))
         return res
     m = _DOC_RELCL_RE.match(np)
     if m:
@@ -1163,8 +1328,11 @@ def _clean_org(s: str, ctx: _Ctx, pos: int) -> str:
 
 
 _PERSON_OF_RE = re.compile(r"^(.+?)\s+(?:of|from|at|with)\s+(?:the\s+)?[A-Z].*$")
-_WHOSE_ORG_RE = re.compile(r"^whose\s+(?:group|organization|organisation|agency|company|union|office|firm|department|"
-                           r"team|institute|center|centre|association|campaign|coalition)$", re.I)
+_WHOSE_ORG_RE = re.compile(
+    r"^whose\s+(?:group|organization|organisation|agency|company|union|office|firm|department|"
+    r"team|institute|center|centre|association|campaign|coalition)$",
+    re.I,
+)
 _OF_ORG_RE = re.compile(r"\b(?:of|at|from|with)\s+(?:the\s+)?((?:[A-Z][\w&'\u2019-]*\s?)+)$")
 
 
@@ -1311,7 +1479,7 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
             j = i
             while j < n and text[j].isspace():
                 j += 1
-            if j < n and text[j] in "\u201c\"":
+            if j < n and text[j] in '\u201c"':
                 if open_at >= 0 and text[j] == "\u201c":
                     spans.append((open_at, i))
                     open_at = -1
@@ -1327,14 +1495,29 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-_QUOTE_CHAR_RE = re.compile("[\u201c\u201d\"\n]")
+_QUOTE_CHAR_RE = re.compile('[\u201c\u201d"\n]')
 
 
 class _M:
     """A raw mention under construction."""
 
-    __slots__ = ("start", "end", "value", "unit", "noun", "vague", "frac", "qual", "kind", "sign", "range_role",
-                 "spelled", "noun_direct", "drop", "base_qual")
+    __slots__ = (
+        "start",
+        "end",
+        "value",
+        "unit",
+        "noun",
+        "vague",
+        "frac",
+        "qual",
+        "kind",
+        "sign",
+        "range_role",
+        "spelled",
+        "noun_direct",
+        "drop",
+        "base_qual",
+    )
 
     def __init__(self, start, end, value, unit, noun="", vague=False, frac=False, spelled=False):
         self.start = start
@@ -1373,7 +1556,7 @@ def _noun_after(text: str, pos: int, limit: int) -> str:
             continue
         toks.append(w)
         p = m.end()
-        if m.group(1).endswith((",", ".")) or (p < limit and text[p:p + 1] in ",.;:!?)"):
+        if m.group(1).endswith((",", ".")) or (p < limit and text[p : p + 1] in ",.;:!?)"):
             break
     head = ""
     for t in toks:
@@ -1392,9 +1575,9 @@ def _find_subject_noun(sent: str, upto: int) -> str:
         pass
     if m is None:
         return ""
-    seg = sent[:m.start()]
+    seg = sent[: m.start()]
     b = max(seg.rfind(","), seg.rfind(";"), seg.rfind(" and "), seg.rfind("\u2014"))
-    seg = seg[b + 1:]
+    seg = seg[b + 1 :]
     for w in _WORDS_RE.findall(seg):
         if _is_plural(w) and w.lower() not in _STOP_AFTER_NUM:
             return w.lower()
@@ -1465,7 +1648,9 @@ def extract(text: str, published: date | None = None) -> list[Candidate]:
 
 _ARTICLE_BEFORE_RE = re.compile(r"\b(?:an?|the|its|their)\s+$", re.I)
 _QUOTE_OR_COLON_RE = re.compile(r"[\"\u201c\u201d]|:\s*$")
-_NAME_SAID_RE = re.compile(r"\b([A-Z][\w'\u2019.-]+(?: [A-Z][\w'\u2019-]+){0,2}) (?:said|says|told|added|noted|wrote)\b")
+_NAME_SAID_RE = re.compile(
+    r"\b([A-Z][\w'\u2019.-]+(?: [A-Z][\w'\u2019-]+){0,2}) (?:said|says|told|added|noted|wrote)\b"
+)
 
 
 class _LazySubject:
@@ -1495,7 +1680,8 @@ _ANCHOR_START_RE = re.compile(
     r"promises|vowed|vows|reported|claims|reports|estimates|projects|projected|forecasts|notes|lists|finds|counts|"
     r"found|show|shows|showed|listed|counted|recorded|indicated|indicates|suggested|suggests|expects|outlined|"
     r"outlines|lays|laid|seeks|sought|asks|asked|calls|called|requests|requested|tallied|documented|concluded|"
-    r"concludes)\b"
+    r"concludes|credited|credits|blamed|blames|recommended|recommends|urged|urges|touted|touts|boasted|boasts|"
+    r"highlighted|highlights)\b"
 )
 
 
@@ -1506,9 +1692,9 @@ def _subject(sent: str, body_off: int, ctx: _Ctx, pos: int) -> str | None:
         np = m.group(1)
     else:
         e = _SUBJ_END_RE.search(s)
-        if not e or len(s[:e.start()].split()) > 7:
+        if not e or len(s[: e.start()].split()) > 7:
             return None
-        np = s[:e.start()]
+        np = s[: e.start()]
     return _speaker_from_np(np, ctx, pos)[0]
 
 
@@ -1532,7 +1718,7 @@ def _clause_start(before: str, body_off: int) -> tuple[int, re.Match | None]:
     ("a clerk who prosecutors said", but "The memo, which runs 14 pages, also says")."""
     bounds = list(_CLAUSE_BOUND_RE.finditer(before))
     for bm in reversed(bounds):
-        if _REL_BOUND_RE.match(bm.group()) and "," in before[bm.end():]:
+        if _REL_BOUND_RE.match(bm.group()) and "," in before[bm.end() :]:
             continue
         return max(bm.end(), body_off), bm
     return body_off, None
@@ -1567,16 +1753,17 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
         if g in ("neg", "passive") or _in_quote(quotes, a_pos):
             continue
         if g == "acc":
-            rest = sent[m.end():]
+            rest = sent[m.end() :]
             stop = _ACC_STOP_RE.search(rest)
-            np_raw = rest[:stop.start()] if stop else rest
+            np_raw = rest[: stop.start()] if stop else rest
             speaker, cls = _speaker_from_np(np_raw, ctx, a_pos, subject)
             if not speaker:
                 continue
-            leading = not sent[body_off:m.start()].strip(" ,")
+            leading = not sent[body_off : m.start()].strip(" ,")
             np_s = ss + m.end()
-            anchors.append(_Anchor(speaker, cls, False, np_s, np_s + len(np_raw), a_pos, ss,
-                                   se if leading else a_pos, True))
+            anchors.append(
+                _Anchor(speaker, cls, False, np_s, np_s + len(np_raw), a_pos, ss, se if leading else a_pos, True)
+            )
             continue
         if g == "part":
             subj = subject.get()
@@ -1589,10 +1776,10 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
         verb = m.group().lower()
         if _ARTICLE_BEFORE_RE.search(sent, max(0, m.start() - 8), m.start()):
             continue  # "an estimated 10 million", "the projected deficit"
-        before = sent[:m.start()]
+        before = sent[: m.start()]
         rt = _REL_TAIL_RE.search(before)
         if rt:
-            before = before[:rt.start()] + " "
+            before = before[: rt.start()] + " "
         cstart, bm = _clause_start(before, body_off)
         seg = before[cstart:]
         cuts = [0] + [c.start() + 1 for c in _COMMA_RE.finditer(seg)] + [len(seg) + 1]
@@ -1615,13 +1802,21 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
                 continue
             inside = [x for x in m_spans if a <= x[0] < b]
             if inside:
-                if not run and any(x[2] == "percent" for x in inside) and (
-                        _RESPONDENT_NUM_RE.search(ps_clean) or _RESPONDENT_RE.search(ps_clean)):
+                if (
+                    not run
+                    and any(x[2] == "percent" for x in inside)
+                    and (_RESPONDENT_NUM_RE.search(ps_clean) or _RESPONDENT_RE.search(ps_clean))
+                ):
                     respondent = True
                     run_start = a
                     break
-                if (all(x[2] == "count" for x in inside) and _ANON_DET.match(ps_clean) and len(ps_clean.split()) <= 8
-                        and not _FINITE_RE.search(ps_clean) and _classify(ps_clean) == "anon"):
+                if (
+                    all(x[2] == "count" for x in inside)
+                    and _ANON_DET.match(ps_clean)
+                    and len(ps_clean.split()) <= 8
+                    and not _FINITE_RE.search(ps_clean)
+                    and _classify(ps_clean) == "anon"
+                ):
                     run.insert(0, ps_clean)
                     run_start = a
                     continue
@@ -1635,15 +1830,18 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
                 anchors.append(_Anchor(ctx.last_poll[0], "doc", False, -1, -1, a_pos, ss, se, True))
             continue
         whole_np = bool(run) and not sent[cstart:run_start].strip(" ,")
-        after = sent[m.end():]
-        if (not whole_np and verb in _INVERSION_VERBS and _INVERSION_BEFORE_RE.search(before)
-                and _INVERSION_NP_RE.match(after)):
-            np_raw = after.rstrip(" .!?;\"\u201d")
+        after = sent[m.end() :]
+        if (
+            not whole_np
+            and verb in _INVERSION_VERBS
+            and _INVERSION_BEFORE_RE.search(before)
+            and _INVERSION_NP_RE.match(after)
+        ):
+            np_raw = after.rstrip(' .!?;"\u201d')
             speaker, cls = _speaker_from_np(np_raw, ctx, a_pos, subject)
             if speaker:
                 np_s = ss + m.end()
-                anchors.append(_Anchor(speaker, cls, verb == "reported", np_s, np_s + len(np_raw), a_pos, ss, se,
-                                       True))
+                anchors.append(_Anchor(speaker, cls, verb == "reported", np_s, np_s + len(np_raw), a_pos, ss, se, True))
             continue
         if not run:
             if bm and _THAT_END_RE.search(bm.group()) and not seg.strip():
@@ -1652,8 +1850,9 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
                     pass
                 if dm:
                     sp = _doc_speaker(dm.group(), ctx, a_pos, subject)
-                    anchors.append(_Anchor(sp, "doc", False, ss + dm.start(), ss + dm.end(), a_pos, ss + m.end(), se,
-                                           False))
+                    anchors.append(
+                        _Anchor(sp, "doc", False, ss + dm.start(), ss + dm.end(), a_pos, ss + m.end(), se, False)
+                    )
             continue
         np_raw = ", ".join(run)
         if not _acceptable_np(np_raw, vkind):
@@ -1666,11 +1865,25 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
         mention_after = any(x[0] >= m.end() for x in m_spans)
         mention_before = any(x[1] <= run_start for x in m_spans)
         relative = bool(bm and _REL_BOUND_RE.match(bm.group()))
-        trailing = bool(run_start and _LETTER_RE.search(sent, body_off, run_start) and (
-            sent[:run_start].rstrip().endswith(",") or (mention_before and not mention_after and not relative)))
+        trailing = bool(
+            run_start
+            and _LETTER_RE.search(sent, body_off, run_start)
+            and (sent[:run_start].rstrip().endswith(",") or (mention_before and not mention_after and not relative))
+        )
         np_s = ss + run_start
-        anchors.append(_Anchor(speaker, cls, "report" in verb, np_s, ss + m.start(), a_pos,
-                               ss if trailing else ss + m.end(), se, trailing))
+        anchors.append(
+            _Anchor(
+                speaker,
+                cls,
+                "report" in verb,
+                np_s,
+                ss + m.start(),
+                a_pos,
+                ss if trailing else ss + m.end(),
+                se,
+                trailing,
+            )
+        )
         if cls in ("doc", "doc_outlet") and _POLL_WORD_RE.search(np_raw):
             ctx.last_poll = (speaker, cls)
     if anchors and anchors[-1].speaker:
@@ -1701,16 +1914,18 @@ def _quote_speaker(text, qs, qe, ss, anchors, prev_anchors, sentences, starts, s
         after = text[qe:ce] if qe < ce else ""
         if not after.strip(" ,") and ci + 1 < len(sentences):
             ns, ne = sentences[ci + 1]
-            if text[ns:ns + 1].islower():
+            if text[ns : ns + 1].islower():
                 after = text[qe:ne]
         m = _QUOTE_AFTER_RE.match(after)
         if m:
             if m.group("v1"):
-                np_raw = after[m.end():].rstrip(" .!?;\"\u201d")
+                np_raw = after[m.end() :].rstrip(' .!?;"\u201d')
                 ok = True
             else:
                 np_raw = m.group("np2").strip()
-                ok = _acceptable_np(np_raw, "strong") and not (_ANY_DIGIT_RE.search(np_raw) and not _ANON_DET.match(np_raw))
+                ok = _acceptable_np(np_raw, "strong") and not (
+                    _ANY_DIGIT_RE.search(np_raw) and not _ANON_DET.match(np_raw)
+                )
             if ok:
                 sp, cls = _speaker_from_np(np_raw, ctx, qe)
                 if sp:
@@ -1735,8 +1950,14 @@ def _quote_speaker(text, qs, qe, ss, anchors, prev_anchors, sentences, starts, s
     return None, "none"
 
 
-_KIND_OF_CLS = {"anon": "anonymous", "doc": "document", "doc_outlet": "reported", "outlet": "reported",
-                "person": "paraphrase", "org": "paraphrase"}
+_KIND_OF_CLS = {
+    "anon": "anonymous",
+    "doc": "document",
+    "doc_outlet": "reported",
+    "outlet": "reported",
+    "person": "paraphrase",
+    "org": "paraphrase",
+}
 
 
 def _attribution(mm: _M, anchors: list[_Anchor], quotes, q_starts, quote_speakers) -> tuple[str | None, str]:
@@ -1871,7 +2092,12 @@ def _find_mentions(text: str, lower: str, masked: bytearray, cited: set[str]) ->
         if e < n and text[e] == "-" and sg not in ("dur", "pct", "pp", "times") and _HYPHEN_WORD_RE.match(text, e):
             consumed = e  # a hyphenated descriptor: "a 24-page opinion", "a three-judge panel"
             continue
-        if spelled and first in ("one", "a", "an") and not has_scale and sg not in ("pct", "pp", "dur", "times", "usd", "cents"):
+        if (
+            spelled
+            and first in ("one", "a", "an")
+            and not has_scale
+            and sg not in ("pct", "pp", "dur", "times", "usd", "cents")
+        ):
             continue
         if spelled and sg is None and _TOP_BEFORE_RE.search(text, max(0, s - 12), s):
             continue
@@ -1927,7 +2153,7 @@ def _find_mentions(text: str, lower: str, masked: bytearray, cited: set[str]) ->
         out.append(mm)
         consumed = mm.end
     for m in _A_DECADE_RE.finditer(lower):
-        if any(masked[m.start():m.end()]) or _AGO_RE.match(text, m.end()):
+        if any(masked[m.start() : m.end()]) or _AGO_RE.match(text, m.end()):
             continue
         if any(x.start <= m.start() < x.end for x in out):
             continue
@@ -1961,20 +2187,25 @@ _FRAC_BEFORE_OK_RE = re.compile(
 )
 _HALF_BAD_BEFORE_RE = re.compile(r"(?i)(?:first|second|latter|other|back|front|top|bottom|in|one\s+and\s+a)\s+$")
 _HALF_BAD_AFTER_RE = re.compile(r"(?i)\s+(?:an?|hour|day|year|century|time|mile|point|dozen|the\s+time)\b")
-_FRAC_BAD_AFTER_RE = re.compile(r"(?i)\s+(?:century|mile|hour|point|term|time|party|country|round|quarter|of\s+a\s+century)\b")
+_FRAC_BAD_AFTER_RE = re.compile(
+    r"(?i)\s+(?:century|mile|hour|point|term|time|party|country|round|quarter|of\s+a\s+century)\b"
+)
 _OF_THE_RE = re.compile(r"\s+(?:of|the)\b")
 
 
 def _frac_ok(text: str, s: int, e: int, half: bool = False) -> bool:
-    before = text[max(0, s - 30):s]
+    before = text[max(0, s - 30) : s]
     if half:
         if _HALF_BAD_BEFORE_RE.search(before) or _HALF_BAD_AFTER_RE.match(text, e):
             return False
         return bool(_OF_THE_RE.match(text, e) or _FRAC_BEFORE_OK_RE.search(before))
     if _FRAC_BAD_AFTER_RE.match(text, e):
         return False
-    return bool(_OF_THE_RE.match(text, e) or _FRAC_BEFORE_OK_RE.search(before)
-                or not text[s:e].lower().startswith(("a ", "one ")))
+    return bool(
+        _OF_THE_RE.match(text, e)
+        or _FRAC_BEFORE_OK_RE.search(before)
+        or not text[s:e].lower().startswith(("a ", "one "))
+    )
 
 
 _RANGE_SEP_RE = re.compile(r"\s*(?:to|and|-|\u2013)\s*$", re.I)
@@ -1988,10 +2219,10 @@ def _ranges(text: str, ms: list[_M]) -> None:
     """'between 20 and 30 percent', '20 to 30 percent', '$2 to $3 billion': unit and scale carried back."""
     for i in range(len(ms) - 1):
         a, b = ms[i], ms[i + 1]
-        gap = text[a.end:b.start]
+        gap = text[a.end : b.start]
         if len(gap) > 12 or not _RANGE_SEP_RE.fullmatch(gap):
             continue
-        before = text[max(0, a.start - 25):a.start]
+        before = text[max(0, a.start - 25) : a.start]
         is_between = bool(_BETWEEN_RE.search(before))
         if gap.strip().lower() == "and" and not is_between:
             continue
@@ -1999,8 +2230,8 @@ def _ranges(text: str, ms: list[_M]) -> None:
             continue
         if a.unit == "count" and not a.noun_direct and b.unit != "count":
             a.unit = b.unit
-        if a.unit == b.unit == "USD" and not _SCALE_END_RE.search(text[a.start:a.end]):
-            sm = _SCALE_TAIL_RE.search(text[b.start:b.end])
+        if a.unit == b.unit == "USD" and not _SCALE_END_RE.search(text[a.start : a.end]):
+            sm = _SCALE_TAIL_RE.search(text[b.start : b.end])
             if sm:
                 a.value = a.value * (_SCALES.get(sm.group(1).lower()) or _ABBR_SCALES[sm.group(1).lower()])
         if a.unit == b.unit:
@@ -2023,10 +2254,12 @@ def _finish_sentence(text, ss, se, sent, mentions, anchors, quotes, q_starts, qu
     for idx, mm in enumerate(mentions):
         if mm.unit == "count" and any(a.cls == "anon" and a.np_start <= mm.start < a.np_end for a in anchors):
             continue  # "two DHS officials said": the source's description, not a claim
-        before = text[max(ss, mm.start - 60):mm.start]
+        before = text[max(ss, mm.start - 60) : mm.start]
         qual = _qualifier(text, mm, before)
         value = mm.value
-        if _MINUS_RE.search(before) or (mm.start > 1 and text[mm.start - 1] in "-\u2212" and text[mm.start - 2] in " ("):
+        if _MINUS_RE.search(before) or (
+            mm.start > 1 and text[mm.start - 1] in "-\u2212" and text[mm.start - 2] in " ("
+        ):
             value = -abs(value)
         kind = "level"
         if mm.unit == "percent":
@@ -2039,7 +2272,7 @@ def _finish_sentence(text, ss, se, sent, mentions, anchors, quotes, q_starts, qu
         future_by = False
         for tm in times:
             t0 = tm.start()
-            if t0 < mm.end - ss or t0 > next_start or "," in sent[mm.end - ss:t0]:
+            if t0 < mm.end - ss or t0 > next_start or "," in sent[mm.end - ss : t0]:
                 continue
             if _BY_BEFORE_RE.search(sent, max(0, t0 - 25), t0):
                 d = _resolve_time(tm, published, future=True)
@@ -2054,7 +2287,7 @@ def _finish_sentence(text, ss, se, sent, mentions, anchors, quotes, q_starts, qu
             for tm in times:
                 if ss + tm.start() < mm.end:
                     continue
-                prep = sent[max(0, tm.start() - 30):tm.start()]
+                prep = sent[max(0, tm.start() - 30) : tm.start()]
                 if _BASELINE_PREP_RE.search(prep) or (tm.lastgroup == "yearago" and "over" in tm.group()):
                     baseline = _resolve_time(tm, published, future=False)
                     used.add(tm.start())
@@ -2063,7 +2296,7 @@ def _finish_sentence(text, ss, se, sent, mentions, anchors, quotes, q_starts, qu
             for tm in times:
                 if tm.start() in used:
                     continue
-                prep = sent[max(0, tm.start() - 25):tm.start()]
+                prep = sent[max(0, tm.start() - 25) : tm.start()]
                 if _DUE_BEFORE_RE.search(prep) or (tm.lastgroup == "rel" and tm.group().lower().startswith("next")):
                     d = _resolve_time(tm, published, future=True)
                     if d and (published is None or d >= published):
@@ -2095,7 +2328,7 @@ def _finish_sentence(text, ss, se, sent, mentions, anchors, quotes, q_starts, qu
                 t0 = ss + tm.start()
                 if mm.start <= t0 < mm.end:
                     continue
-                prep = sent[max(0, tm.start() - 30):tm.start()]
+                prep = sent[max(0, tm.start() - 30) : tm.start()]
                 if kind == "change" and t0 > mm.start and _BASELINE_PREP_RE.search(prep):
                     continue
                 if _SINCE_RE.search(sent, 0, tm.start()) or _DUE_BEFORE_RE.search(prep) and t0 > mm.start:
@@ -2113,24 +2346,26 @@ def _finish_sentence(text, ss, se, sent, mentions, anchors, quotes, q_starts, qu
         speaker, akind = _attribution(mm, anchors, quotes, q_starts, quote_speakers)
         noun = mm.noun if mm.unit in ("count", "ratio") else ""
         value = _clean_value(value)
-        out.append(Candidate(
-            value=value,
-            unit=mm.unit,
-            counted_noun=noun,
-            qualifier=qual,
-            kind=kind,
-            as_of=as_of,
-            baseline_date=baseline if kind == "change" else None,
-            due_date=due,
-            surface=text[mm.start:mm.end],
-            start=mm.start,
-            end=mm.end,
-            sentence=sent,
-            speaker=speaker,
-            attribution_kind=akind,
-            score=_score(value, mm.unit, noun, qual, kind, speaker, akind, mm.vague),
-            vague=mm.vague,
-        ))
+        out.append(
+            Candidate(
+                value=value,
+                unit=mm.unit,
+                counted_noun=noun,
+                qualifier=qual,
+                kind=kind,
+                as_of=as_of,
+                baseline_date=baseline if kind == "change" else None,
+                due_date=due,
+                surface=text[mm.start : mm.end],
+                start=mm.start,
+                end=mm.end,
+                sentence=sent,
+                speaker=speaker,
+                attribution_kind=akind,
+                score=_score(value, mm.unit, noun, qual, kind, speaker, akind, mm.vague),
+                vague=mm.vague,
+            )
+        )
 
 
 _MINUS_RE = re.compile(r"(?i)(?<!plus or )\bminus\s+$")
@@ -2157,8 +2392,11 @@ def _qualifier(text: str, mm: _M, before: str) -> str:
         pm = _POST_HEDGE_RE.match(text, mm.end)
         if pm:
             ph = pm.group("h").lower()
-            qual = "at_least" if ph.startswith(("or more", "plus", "and")) else (
-                "approximate" if ph == "or so" else "at_most")
+            qual = (
+                "at_least"
+                if ph.startswith(("or more", "plus", "and"))
+                else ("approximate" if ph == "or so" else "at_most")
+            )
     if qual is None and mm.range_role:
         qual = "at_least" if mm.range_role == "low" else "at_most"
     if qual is None:
@@ -2169,7 +2407,7 @@ def _qualifier(text: str, mm: _M, before: str) -> str:
 def _change_sign(text: str, mm: _M, before: str) -> int:
     cm = _CHANGE_BEFORE_RE.search(before)
     if cm:
-        tail = before[cm.start():]
+        tail = before[cm.start() :]
         if not (_TO_AT_END_RE.search(tail) and " by " not in tail):
             return -1 if cm.group("dec") else 1
     om = _CHANGE_OF_RE.search(before)
@@ -2186,8 +2424,11 @@ def _change_sign(text: str, mm: _M, before: str) -> int:
     return 0
 
 
-_WITHIN_RE = re.compile(r"\bwithin\s+(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen)\s+"
-                        r"(?P<u>years?|months?|weeks?|days?)\b", re.I)
+_WITHIN_RE = re.compile(
+    r"\bwithin\s+(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen)\s+"
+    r"(?P<u>years?|months?|weeks?|days?)\b",
+    re.I,
+)
 
 
 def _due_from_units(pub: date, n: int, u: str) -> date:
@@ -2208,8 +2449,9 @@ _POLICY_NOUNS = frozenset(
 )
 
 
-def _score(value: Decimal, unit: str, noun: str, qual: str, kind: str, speaker: str | None, akind: str,
-           vague: bool) -> float:
+def _score(
+    value: Decimal, unit: str, noun: str, qual: str, kind: str, speaker: str | None, akind: str, vague: bool
+) -> float:
     """Check-worthiness in [0, 1]: money and shares first, attributed and hedged figures, changes and pledges,
     big numbers; vague quantities and small bare counts last."""
     s = 0.3 + _UNIT_SCORE.get(unit, -0.05)
