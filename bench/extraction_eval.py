@@ -30,10 +30,12 @@ DATA = Path(__file__).resolve().parent / "extraction_eval"
 REL_TOL = Decimal("0.001")  # 0.1 %: fractions such as 33.333333
 
 
-def load() -> list[dict]:
+def load(splits: list[str] | None = None) -> list[dict]:
     docs = []
     for path in sorted(DATA.glob("*.json")):
         doc = json.loads(path.read_text(encoding="utf-8"))
+        if splits and doc.get("split", "dev") not in splits:
+            continue
         doc["text"] = (DATA / doc["text_file"]).read_text(encoding="utf-8")
         doc["published"] = date.fromisoformat(doc["published"])
         for item in doc["mentions"] + doc["non_claims"]:
@@ -211,9 +213,13 @@ def main() -> int:
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--no-quantulum", action="store_true")
     ap.add_argument("--errors", action="store_true", help="list misses, false positives and wrong fields")
+    ap.add_argument("--split", action="append", help="only the texts of this split (repeatable), e.g. --split blind2")
     args = ap.parse_args()
 
-    docs = load()
+    docs = load(args.split)
+    if args.split:
+        if not docs:
+            raise SystemExit(f"no text in split(s) {', '.join(args.split)}")
     n_sent = sum(len(split_sentences(d["text"])) for d in docs)
     n_gold = sum(len(d["mentions"]) for d in docs)
     n_nc = sum(len(d["non_claims"]) for d in docs)

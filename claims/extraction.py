@@ -345,7 +345,7 @@ _TITLE_WORDS = frozenset(
     "deputy administrator ambassador general counsel analyst economist researcher lawyer founder ceo cfo coo head "
     "coordinator clerk inspector chancellor principal vice assistant associate acting interim former "
     "senior deputy lt col sgt capt gen adm councilman councilwoman councilmember treasurer comptroller auditor "
-    "controller pastor rev dean provost trustee".split()
+    "controller pastor rev dean provost trustee member alderman alderwoman supervisor commander detective".split()
 )
 _OUTLET_RE = re.compile(
     r"(?:\b(?:The\s+)?(?:Washington\s+Post|Washington\s+Times|Washington\s+Examiner|New\s+York\s+Times|"
@@ -1001,7 +1001,10 @@ _PREP_START_RE = re.compile(
     r"not|nor|or|there|it|those\s+\w+\s+\w+)\b",
     re.I,
 )
-_REL_START_RE = re.compile(r"^(?:which|who|whose|whom|that|according|including|who\s)\b|^[a-z]+ing\b")
+_REL_START_RE = re.compile(
+    r"^(?:which|who|whose|whom|that|according|including|who\s)\b|^[a-z]+ing\b"
+    r"|^(?:based|located|headquartered|founded|led|run|funded|known|created|established)\s+(?:in|at|on|by|as)\b"
+)
 _FINITE_RE = re.compile(
     r"\b(?:is|are|was|were|has|have|had|will|would|can|could|did|does|do|rose|fell|dropped|climbed|grew|said|says|"
     r"stood|reached|topped|hit|cost|costs|received|approved|filed|spent|lost|went|came|made|took|began|became|gave|"
@@ -1014,6 +1017,10 @@ _NP_CUT_RE = re.compile(
     r"at\s+(?:a|an|the)\s+(?-i:[a-z])\w*|at\s+headquarters|on\s+\w+day|last\s+\w+|earlier|during|to\s+(?:reporters|the\s+\w+)|"
     r"for\s+the\s+panel|for\s+the\s+court|for\s+the\s+majority)\b.*$",
     re.I | re.S,
+)
+_TIME_BEFORE_BY_RE = re.compile(
+    r"\s+(?:(?:released|published|issued|dated)\s+)?(?:last\s+\w+|this\s+\w+|on\s+\w+day|earlier(?:\s+this\s+\w+)?|"
+    r"in\s+[A-Z][a-z]+|[A-Z][a-z]{2,8}\.?\s+\d{1,2})(?=\s+by\s)"
 )
 _PARTICIPLE_CUT_RE = re.compile(
     r"\s+(?:sent|filed|released|published|issued|dated|conducted|prepared|drafted|circulated|circulating|posted|"
@@ -1280,9 +1287,12 @@ def _doc_speaker(np: str, ctx: _Ctx, pos: int, subject: str | None) -> str:
     np = _strip_article(np).replace("\u201c", "").replace("\u201d", "").replace('"', "")
     np = _OBTAINED_BY_RE.sub("", np)
     m = _DOC_BY_RE.search(np)
-    if m and any(t.lower().strip(",.") in _DOC_NOUNS for t in np[: m.start()].split()):
+    doc_nouns = [t.lower().strip(",.") for t in np[: m.start()].split()] if m else []
+    doc_nouns = [t for t in doc_nouns if t in _DOC_NOUNS]
+    if doc_nouns:
         res = _clean_org(m.group("by"), ctx, pos)
-        ctx.speakers.append((_strip_article(np[: m.start()]).strip().lower(), res))
+        # Keyed by the document's noun, so "the report" later finds "A 46-page report released Aug. 22 by X".
+        ctx.speakers.append((doc_nouns[-1], res))
         return res
     m = _DOC_RELCL_RE.match(np)
     if m:
@@ -1362,6 +1372,7 @@ def _speaker_from_np(np: str, ctx: _Ctx, pos: int, subject: str | None = None) -
         if kind == "anon":
             return np, "anon"
         return None, "none"
+    np = _TIME_BEFORE_BY_RE.sub("", np)  # "A report last month by the Fiscal Office": the time is not the issuer
     parts = [p.strip() for p in _COMMA_RE.split(np) if p.strip()]
     parts = [p for p in parts if not _REL_START_RE.match(p)] or parts
     if len(parts) > 1:
@@ -1417,7 +1428,9 @@ def _acceptable_np(np: str, verb_kind: str) -> bool:
     if not s:
         return False
     toks = s.split()
-    if len(toks) > 12:
+    # An appositive may follow the name ("An analysis by Tom Hale, a labor economist at the University of X"):
+    # the limit is on each comma-separated part.
+    if len(toks) > 30 or max(len(part.split()) for part in _COMMA_RE.split(s)) > 12:
         return False
     low = s.lower()
     if low in _PRONOUNS:
@@ -1710,6 +1723,9 @@ _DOC_NP_RE = re.compile(
 )
 _COMMA_RE = re.compile(r",(?!\d)")
 _INVERSION_VERBS = frozenset(("said", "says", "told", "wrote", "added", "reported"))
+_APPOSITIVE_REL_RE = re.compile(r"^(?:a|an|the)\s+[^,]*?\b(?:who|whose)\s", re.I)
+_PERFECT_BEFORE_RE = re.compile(r"\b(?:had|has|have|having|been|to)\s+(?:\w+ly\s+)?$", re.I)
+_NUMBER_AFTER_RE = re.compile(r"\s+(?:(?:about|nearly|roughly|some|another|more\s+than)\s+)?[$\d]")
 _INVERSION_BEFORE_RE = re.compile(r"[,\u201d\"]\s*$")
 
 
@@ -1776,6 +1792,10 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
         verb = m.group().lower()
         if _ARTICLE_BEFORE_RE.search(sent, max(0, m.start() - 8), m.start()):
             continue  # "an estimated 10 million", "the projected deficit"
+        if verb in ("added", "adds", "add") and (
+            _PERFECT_BEFORE_RE.search(sent, max(0, m.start() - 12), m.start()) or _NUMBER_AFTER_RE.match(sent, m.end())
+        ):
+            continue  # "the city had added 160 beds", "added 4,000 officers": an increase, not a remark
         before = sent[: m.start()]
         rt = _REL_TAIL_RE.search(before)
         if rt:
@@ -1801,6 +1821,8 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
             if _REL_START_RE.match(ps_clean):
                 continue
             inside = [x for x in m_spans if a <= x[0] < b]
+            if inside and _APPOSITIVE_REL_RE.match(ps_clean):
+                continue  # "Priya Raman, a lawyer who has practiced for 19 years, said": her description, not her claim
             if inside:
                 if (
                     not run
@@ -1838,7 +1860,8 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
             and _INVERSION_NP_RE.match(after)
         ):
             np_raw = after.rstrip(' .!?;"\u201d')
-            speaker, cls = _speaker_from_np(np_raw, ctx, a_pos, subject)
+            clause = not _acceptable_np(np_raw, "strong") or _FINITE_RE.search(np_raw)
+            speaker, cls = (None, "none") if clause else _speaker_from_np(np_raw, ctx, a_pos, subject)
             if speaker:
                 np_s = ss + m.end()
                 anchors.append(_Anchor(speaker, cls, verb == "reported", np_s, np_s + len(np_raw), a_pos, ss, se, True))
