@@ -329,7 +329,8 @@ _DOC_NOUNS = frozenset(
     "filing filings documents document poll polls survey surveys study studies analysis analyses audit audits "
     "budget request requests statement statements presentation presentations projections projection estimates "
     "estimate review reviews letter letters email emails complaint indictment lawsuit bill plan tally count "
-    "database dataset release table tables chart guidance draft brief briefing assessment forecast".split()
+    "database dataset release table tables chart guidance draft brief briefing assessment forecast results "
+    "findings".split()
 )
 _ORG_WORDS = frozenset(
     "department office bureau house senate congress committee council association union university institute "
@@ -1034,7 +1035,7 @@ _OBTAINED_BY_RE = re.compile(
 _DOC_BY_RE = re.compile(r"\b(?:by|from)\s+(?P<by>(?:the\s+)?[A-Za-z].*)$", re.S)
 _DOC_RELCL_RE = re.compile(
     r"^(?P<doc>(?:[\w'\u2019-]+\s+){0,3}?(?:figures|data|numbers|statistics|records|estimates|projections|"
-    r"documents|report|survey|memo))\s+(?:that\s+)?(?P<by>(?:the\s+)?[\w'\u2019.\s-]+?)\s+"
+    r"documents|report|survey|memo|results|findings|tallies|counts))\s+(?:that\s+)?(?P<by>(?:the\s+)?[\w'\u2019.\s-]+?)\s+"
     r"(?:released|published|issued|compiled|provided|reported|posted|shared|made\s+public|filed)\b",
     re.I,
 )
@@ -1146,7 +1147,7 @@ def _name_after_title(toks: list[str]) -> str | None:
 class _Ctx:
     """Per-text state for attribution: people, speakers and the last poll seen so far."""
 
-    __slots__ = ("text", "people", "speakers", "last_person", "last_poll", "surnames")
+    __slots__ = ("text", "people", "speakers", "last_person", "last_poll", "surnames", "_orgs")
 
     def __init__(self, text: str):
         self.text = text
@@ -1155,12 +1156,92 @@ class _Ctx:
         self.last_person: str | None = None
         self.last_poll: tuple[str, str] | None = None
         self.surnames: dict[str, str | None] = {}
+        self._orgs: list[tuple[int, str]] | None = None
+
+    def orgs(self) -> list[tuple[int, str]]:
+        """(offset, name) of the text's organisation names ("U.S. Citizenship and Immigration Services",
+        "Nebraska Department of Labor"), computed once, for resolving "USCIS", "the department", "fiscal office"."""
+        if self._orgs is None:
+            self._orgs = []
+            for m in _ORG_NAME_RE.finditer(self.text):
+                words = m.group().split()
+                if words[0] in ("The", "A", "An"):
+                    words = words[1:]
+                caps = [w for w in words if w[:1].isupper()]
+                if len(caps) >= 2 and any(_is_org_word(w) for w in caps):
+                    self._orgs.append((m.start(), " ".join(words)))
+        return self._orgs
 
     def add_person(self, name: str) -> None:
         if name in self.people:
             self.people.remove(name)
         self.people.append(name)
         self.last_person = name
+
+
+_CAP_WORD = r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z][\w'\u2019&-]*\w|[A-Z])"  # "U.S." but not "Prevention." ending a sentence
+_ORG_NAME_RE = re.compile(rf"{_CAP_WORD}(?:(?:\s+(?:of|for|and|on|the|&|de))*\s+{_CAP_WORD})+")
+_POSSESSIVE_S_RE = re.compile(r"['\u2019]s?$")
+_ACRONYM_RE = re.compile(r"^[A-Z](?:\.?[A-Z]){1,6}\.?$")
+_ORG_CONNECTORS = frozenset(("of", "for", "and", "on", "the", "&", "de"))
+
+
+_MORE_ORG_WORDS = frozenset(
+    "collaborative consortium partnership trust initiative laboratory lab observatory forum council institution "
+    "society federation league alliance".split()
+)
+
+
+_AGENCY_WORDS = frozenset(
+    "department administration services service bureau office agency commission authority centers center".split()
+)
+
+
+def _is_org_word(word: str) -> bool:
+    w = _POSSESSIVE_S_RE.sub("", word.lower().strip(".,"))
+    return w in _ORG_WORDS or w in _MORE_ORG_WORDS or (w.endswith("s") and w[:-1] in _ORG_WORDS)
+
+
+def _initials(name: str) -> str:
+    out = []
+    for w in name.split():
+        if w.lower() in _ORG_CONNECTORS:
+            continue
+        out.append(w.replace(".", "") if _ACRONYM_RE.match(w) else w[0])
+    return "".join(out).upper()
+
+
+def _org_alias(ctx: _Ctx, alias: str, pos: int) -> str | None:
+    """The organisation's full name, as first given before ``pos``, that ``alias`` abbreviates: an acronym of its
+    initials ("USCIS", "CDC"), one of its distinctive words ("the Continuum's report"), or all of its words
+    ("the fiscal office's report"); for a bare generic noun ("the department"), the latest name with that noun."""
+    names = [(at, name) for at, name in ctx.orgs() if at < pos and name != alias]
+    if not names:
+        return None
+    words = alias.split()
+    if len(words) == 1 and _ACRONYM_RE.match(alias):
+        letters = alias.replace(".", "")
+        for _, name in names:
+            initials = _initials(name)
+            if initials == letters or (len(letters) >= 3 and initials.startswith(letters) and len(initials) - len(letters) <= 1):
+                return name
+        return None
+    low = [w.lower() for w in words]
+    if len(words) == 1 and words[0][:1].isupper() and low[0] not in _ORG_WORDS:
+        for _, name in names:
+            if low[0] in name.lower().split():
+                return name
+        return None
+    if 1 <= len(words) <= 3 and low[-1] in _ORG_WORDS:
+        for _, name in reversed(names):
+            name_words = name.lower().split()
+            if all(w in name_words for w in low):
+                return name
+        if low == ["agency"]:  # "the agency": the latest government body named, whatever its name's noun
+            for _, name in reversed(names):
+                if any(_POSSESSIVE_S_RE.sub("", w.lower()) in _AGENCY_WORDS for w in name.split()):
+                    return name
+    return None
 
 
 _FIRSTNAME_BEFORE_RE = re.compile(r"(?:^|[^\w.])((?:[A-Z]\.){1,3}|[A-Z][a-z\u00e0-\u00ff'\u2019-]+)\s+$")
@@ -1184,6 +1265,8 @@ def _resolve_alias(ctx: _Ctx, sp: str, pos: int) -> str:
         for p in reversed(ctx.people):
             if p.split()[-1].lower() == low and p != sp:
                 return p
+        if _ACRONYM_RE.match(sp):
+            return _org_alias(ctx, sp, pos) or sp
         if low not in ctx.surnames:
             full = None
             for m in re.finditer(rf"\b{re.escape(toks[0])}\b", ctx.text):
@@ -1200,14 +1283,22 @@ def _resolve_alias(ctx: _Ctx, sp: str, pos: int) -> str:
             ctx.surnames[low] = full
         if ctx.surnames[low]:
             return ctx.surnames[low]
-        return sp
+        return _org_alias(ctx, sp, pos) or sp
     stripped = _strip_article(sp)
     st = stripped.split()
     if 1 <= len(st) <= 2:
         head = st[-1].lower()
+        if len(st) == 2 and head in _ORG_WORDS:
+            full = _org_alias(ctx, stripped, pos)  # "the fiscal office" -> "Legislative Fiscal Office"
+            if full:
+                return full
         for raw, resolved in reversed(ctx.speakers):
             if raw.split() and raw.split()[-1] == head and (raw != stripped.lower() or resolved.lower() != raw):
                 return resolved
+        if head in _ORG_WORDS and len(st) == 1:
+            full = _org_alias(ctx, stripped, pos)  # "the department" -> "Nebraska Department of Labor"
+            if full:
+                return full
         if head in _ORG_WORDS or head in _OUTLET_SHORT:
             cap = st[-1][:1].upper() + st[-1][1:]
             found = None
