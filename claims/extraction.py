@@ -940,7 +940,9 @@ _V_WEAK = (
     r"recommended|recommends|urged|urges|touted|touts|boasted|boasts|highlighted|highlights"
 )
 _ANCHOR_RE = re.compile(
-    r"(?P<acc>\b[Aa]ccording\s+to\s+)"
+    r"(?P<acc>\b[Aa]ccording\s+to\s+|\b[Pp]er\s+(?=(?:the|its|their)\s+[\w.'\u2019 -]{1,60}?(?:data|figures|count|estimates?)\b)"
+    r"|\b[Bb]y\s+(?=(?:the\s+|its\s+|their\s+)?[\w.'\u2019 -]{1,60}?['\u2019]s?\s+(?:own\s+)?(?:count|estimates?|"
+    r"tally|calculations?|reckoning|math|figures|data)\b))"
     r"|(?P<part>,?\s*\b(?:telling|saying|adding|noting|warning|arguing|insisting|explaining)\b)"
     r"|(?P<neg>\b(?:did\s+not|does\s+not|do\s+not|didn['\u2019]t|doesn['\u2019]t|would\s+not|wouldn['\u2019]t|"
     r"declined\s+to|refused\s+to|could\s+not|couldn['\u2019]t|won['\u2019]t|will\s+not|not)\s+(?:\w+\s+)?"
@@ -949,7 +951,7 @@ _ANCHOR_RE = re.compile(
     r"said|shown|found|counted|recorded|listed|proposed|promised|pledged)\b)"
     r"|(?P<put>\b(?:puts?|pegged|pegs|placed|places)\b(?=(?:\s+[\w'\u2019-]+){0,3}?\s+at\s))"
     rf"|(?P<verb>\b(?:(?P<strong>{_V_STRONG})|(?P<ambig>{_V_AMBIG})(?=\s+(?:that\b|the\b|a\b|an\b|about\b|some\b|would\b|will\b|could\b|"
-    r"more\b|nearly\b|roughly\b|\d|\$|[A-Z])|:)|(?P<weak>" + _V_WEAK + r"))\b)"
+    r"more\b|nearly\b|roughly\b|\d|\$|[A-Z])|:|[.!?][\"\u201d]?\s*$)|(?P<weak>" + _V_WEAK + r"))\b)"
 )
 _CLAUSE_BOUND_RE = re.compile(
     r"[;:\u2014\u2013(\"\u201c\u201d]\s*|\s-\s|,?\s+(?:and|but|while|because|although|though|whereas|so|if|when|"
@@ -1097,6 +1099,11 @@ _DET_WIDE_RE = re.compile(
     r"another|other|\d+|senior|top|those)\b"
 )
 _WORDS_RE = re.compile(r"[^\W\d_][\w'\u2019-]*")
+_IN_DOC_RE = re.compile(r"\s+in\s+(?:a|an|its|their|his|her|the)\s+(?:[\w-]+\s+){0,3}?([a-z]+)\b")
+_BY_COUNT_NP_RE = re.compile(
+    r"(?:the\s+|its\s+|their\s+)?[\w.'\u2019 -]{1,60}?(?:['\u2019]s?\s+)?(?:own\s+)?(?:count|estimates?|tally|"
+    r"calculations?|reckoning|math|figures|data)\b"
+)
 _ACC_STOP_RE = re.compile(r",(?!\d)|;|\s[\u2014\u2013]\s|[.!?]?[\"\u201d]?\s*$")
 _THAT_END_RE = re.compile(r"\b(?:that|which)\s+$")
 _LETTER_RE = re.compile(r"[A-Za-z]")
@@ -1233,10 +1240,14 @@ def _org_alias(ctx: _Ctx, alias: str, pos: int) -> str | None:
                 return name
         return None
     if 1 <= len(words) <= 3 and low[-1] in _ORG_WORDS:
-        for _, name in reversed(names):
+        containing = [name for _, name in reversed(names) if all(w in name.lower().split() for w in low)]
+        for name in containing:  # the alias's noun heads the name: "Texas Tribune", "Department of Labor"
             name_words = name.lower().split()
-            if all(w in name_words for w in low):
+            at = name_words.index(low[-1])
+            if at == len(name_words) - 1 or name_words[at + 1] in ("of", "for", "on"):
                 return name
+        if containing:
+            return containing[0]
         if low == ["agency"]:  # "the agency": the latest government body named, whatever its name's noun
             for _, name in reversed(names):
                 if any(_POSSESSIVE_S_RE.sub("", w.lower()) in _AGENCY_WORDS for w in name.split()):
@@ -1404,6 +1415,8 @@ def _doc_speaker(np: str, ctx: _Ctx, pos: int, subject: str | None) -> str:
         return res
     toks = np.split()
     caps = _caps_run(toks[:-1]) if toks and toks[-1].lower() in _DOC_NOUNS else []
+    if len(caps) == 1 and (caps[0].lower() in _ORG_WORDS or caps[0].lower() == "federal"):
+        caps = []  # "City budget documents", "Federal data": a capital for the sentence, not a named issuer
     if caps and len(caps) < len(toks):
         res = _resolve_alias(ctx, " ".join(caps), pos)
         ctx.speakers.append((desc.lower(), res))
@@ -1424,7 +1437,15 @@ def _clean_org(s: str, ctx: _Ctx, pos: int) -> str:
             s = " ".join(caps)
     parts = _AND_RE.split(s)
     if len(parts) > 1 and all(p[:1].isupper() for p in parts):
-        return " and ".join(_resolve_alias(ctx, p, pos) for p in parts)
+        resolved = []
+        for part in parts:
+            full = _resolve_alias(ctx, part, pos)
+            if s.lower() in full.lower():  # "Prevention" found "Centers for Disease Control and Prevention": one name
+                if len(full) > len(s):
+                    return full
+                full = part
+            resolved.append(full)
+        return " and ".join(resolved)
     return _resolve_alias(ctx, s, pos)
 
 
@@ -1775,7 +1796,7 @@ class _LazySubject:
 
 
 _ANCHOR_START_RE = re.compile(
-    r"\b(?:according|telling|saying|adding|noting|warning|arguing|insisting|explaining|did|does|do|didn|doesn|would|"
+    r"\b(?:according|by|per|telling|saying|adding|noting|warning|arguing|insisting|explaining|did|does|do|didn|doesn|would|"
     r"wouldn|declined|refused|could|couldn|won|will|not|was|were|been|being|is|are|puts?|pegged|pegs|placed|places|"
     r"said|says|say|told|tells|wrote|writes|added|adds|noted|warned|warns|announced|announces|testified|testifies|"
     r"claimed|argued|argues|stated|acknowledged|acknowledges|confirmed|confirms|insisted|insists|explained|explains|"
@@ -1861,15 +1882,19 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
             continue
         if g == "acc":
             rest = sent[m.end() :]
-            stop = _ACC_STOP_RE.search(rest)
-            np_raw = rest[: stop.start()] if stop else rest
+            by_count = m.group()[:1] in "BbPp"  # "by the agency's count", "per the agency's own data"
+            stop = _BY_COUNT_NP_RE.match(rest) if by_count else _ACC_STOP_RE.search(rest)
+            np_raw = (rest[: stop.end()] if by_count else rest[: stop.start()]) if stop else rest
             speaker, cls = _speaker_from_np(np_raw, ctx, a_pos, subject)
             if not speaker:
                 continue
             leading = not sent[body_off : m.start()].strip(" ,")
             np_s = ss + m.end()
+            scope_start, scope_end = ss, se if leading else a_pos
+            if by_count and not leading and rest[len(np_raw) :].strip(" .!?\"\u201d"):
+                scope_start, scope_end = a_pos, se  # "..., and by the union's estimate 400 jobs were lost"
             anchors.append(
-                _Anchor(speaker, cls, False, np_s, np_s + len(np_raw), a_pos, ss, se if leading else a_pos, True)
+                _Anchor(speaker, cls, False, np_s, np_s + len(np_raw), a_pos, scope_start, scope_end, True)
             )
             continue
         if g == "part":
@@ -1951,7 +1976,8 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
             and _INVERSION_NP_RE.match(after)
         ):
             np_raw = after.rstrip(' .!?;"\u201d')
-            clause = not _acceptable_np(np_raw, "strong") or _FINITE_RE.search(np_raw)
+            np_head = _COMMA_RE.split(np_raw)[0]  # "said a city official, who spoke on condition of anonymity"
+            clause = not _acceptable_np(np_head, "strong") or _FINITE_RE.search(np_head)
             speaker, cls = (None, "none") if clause else _speaker_from_np(np_raw, ctx, a_pos, subject)
             if speaker:
                 np_s = ss + m.end()
@@ -2000,6 +2026,9 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
         )
         if cls in ("doc", "doc_outlet") and _POLL_WORD_RE.search(np_raw):
             ctx.last_poll = (speaker, cls)
+        dm = _IN_DOC_RE.match(sent, m.end())
+        if dm and dm.group(1).lower() in _DOC_NOUNS:
+            ctx.speakers.append((dm.group(1).lower(), speaker))  # "X estimated in a 38-page analysis": "the analysis" is X's
     if anchors and anchors[-1].speaker:
         _remember(ctx, anchors[-1].speaker)
     return anchors
