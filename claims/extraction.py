@@ -1737,11 +1737,19 @@ def extract(text: str, published: date | None = None) -> list[Candidate]:
     quote_speakers: dict[int, tuple[str | None, str]] = {}
     prev_anchors: list[_Anchor] = []
     last_quote: tuple[int, str, str] | None = None
+    last_poll_si = -99
     for si, (ss, se) in enumerate(sentences):
         sent = text[ss:se]
         mentions = by_sent.get(si, [])
         if mentions or _QUOTE_OR_COLON_RE.search(sent):
+            poll_before = ctx.last_poll
             anchors = _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx)
+            if ctx.last_poll is not poll_before:
+                last_poll_si = si
+            if mentions and not any(a.speaker for a in anchors):
+                carried = _carried_anchor(sent, ss, se, mentions, ctx, si - last_poll_si)
+                if carried:
+                    anchors = [carried]
         else:
             anchors = []
             for pm in _NAME_SAID_RE.finditer(sent):  # keep track of who spoke, for "he said" later
@@ -1963,6 +1971,8 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
                 break
             run.insert(0, ps_clean)
             run_start = a
+            if len(run) == 1 and ps_clean.lower() in _PRONOUNS:
+                break  # "..., counties and cities, she said": nothing before a pronoun belongs to it
         if respondent:
             if ctx.last_poll:
                 anchors.append(_Anchor(ctx.last_poll[0], "doc", False, -1, -1, a_pos, ss, se, True))
@@ -2032,6 +2042,42 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
     if anchors and anchors[-1].speaker:
         _remember(ctx, anchors[-1].speaker)
     return anchors
+
+
+_DOC_SUBJECT_RE = re.compile(r"^(?:The|This|That|Its|Their)\s+(?:[a-z-]+\s+){0,2}?(?P<doc>[a-z]+)\b(?!\s+(?:said|says))")
+_OF_PHRASE_RE = re.compile(r"\s+of\s+[^,;]*?(?=,|\s+(?:has|have|had|is|was|were|are|found|shows?|showed)\b)")
+_NEGATED_RE = re.compile(r"\b(?:does|do|did|could|would)\s+not\b|n['\u2019]t\b", re.I)
+_POLL_RESULT_RE = re.compile(
+    r"\b(?:support|supported|oppose|opposed|approval|approve|favor|favorable|unfavorable|respondents|surveyed|polled|"
+    r"unanimous|independents|Republicans|Democrats|voters|undecided|unsure)\b"
+)
+
+
+def _carried_anchor(sent, ss, se, mentions, ctx: _Ctx, since_poll: int) -> _Anchor | None:
+    """An attribution a sentence without one inherits: its subject is the document named earlier ("The audit
+    examined 1,200 timesheets" after "A report by the City Auditor"), or it goes on with the results of the
+    poll of the last few sentences ("Support among independents fell 6 points, to 41 percent")."""
+    dm = _DOC_SUBJECT_RE.match(sent)
+    if dm and dm.group("doc") in _DOC_NOUNS:
+        noun = dm.group("doc")
+        issuer = next((res for raw, res in reversed(ctx.speakers) if raw.split() and raw.split()[-1] == noun), None)
+        if issuer is None:  # "The audit" after "A report by the Office of the City Auditor": the latest document
+            issuer = next(
+                (res for raw, res in reversed(ctx.speakers) if raw.split() and raw.split()[-1] in _DOC_NOUNS), None
+            )
+        if issuer and issuer.lower() != noun and not _NEGATED_RE.search(sent):
+            # "The survey of 1,029 adults, ...": the sample in the subject describes the document, it is not its claim
+            of = _OF_PHRASE_RE.match(sent, dm.end())
+            np_end = ss + (of.end() if of else dm.end())
+            return _Anchor(issuer, "doc", False, ss, np_end, ss, ss, se, True)
+    if (
+        ctx.last_poll
+        and since_poll <= 3
+        and all(mm.unit in ("percent", "percentage_points") for mm in mentions)
+        and _POLL_RESULT_RE.search(sent)
+    ):
+        return _Anchor(ctx.last_poll[0], "doc", False, -1, -1, ss, ss, se, True)
+    return None
 
 
 def _remember(ctx: _Ctx, speaker: str) -> None:
