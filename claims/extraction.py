@@ -414,7 +414,8 @@ _CITE_WORDS = (
     r"(?i:sections?|secs?\.|title|chapter|article|rule|part|subpart|paragraph|clause|amendment|bill|act|"
     r"docket|route|highway|interstate|local|precinct|ward|proposition|prop\.|measure|item|form|page|pages|"
     r"executive\s+order|resolution|case\s+no\.|no\.|nos\.|exhibit|appendix|table|figure|fig\.|pp?\.|line|"
-    r"volume|vol\.|issue|flight|unit|suite|room|apt\.|district|precincts|box)"
+    r"volume|vol\.|issue|flight|unit|suite|room|apt\.|district|precincts|box|stat\.|stats\.|initiative|ordinance|"
+    r"referendum|question|plank)"
 )
 # Patterns that start at a digit run (matched there only) ...
 _MASK_DIGIT_RE = re.compile(
@@ -445,7 +446,7 @@ _MASK_CTX_RE = re.compile(
     r"|(?P<phone>\b(?i:text|call|dial)\s+\d{4,}\b)"
     rf"|(?P<date>\b{_MONTH_ANY}\s\d{{1,2}}(?:st|nd|rd|th)?(?:\s?[-\u2013]\s?\d{{1,2}})?(?:,?\s\d{{4}})?\b)"
     r"|(?P<uscode>\b(?:U\.S\.C\.|USC|C\.F\.R\.|CFR)\s*(?:\u00a7+\s*)?\d[\w().-]*|\u00a7+\s*\d[\w().-]*)"
-    rf"|(?P<cite>\b(?:H\.\s?R\.|S\.|H\.\s?B\.|S\.\s?B\.|HB|SB|AB|Pub\.\s?L\.|{_CITE_WORDS})\s?(?:\d[\w.()\u2013-]*"
+    rf"|(?P<cite>\b(?:H\.\s?R\.|S\.|H\.\s?B\.|S\.\s?B\.|HB|SB|AB|HF|SF|LB|LD|HJR|SJR|Pub\.\s?L\.|{_CITE_WORDS})\s?(?:\d[\w.()\u2013-]*"
     r"(?:\s?[-\u2013]\s?\d[\w.()]*)?)(?:\s*(?:,|and|or|&)\s*\d[\w.()-]*)*)"
     r"|(?P<ident>\b[A-Za-z]++-\d[\w-]*)"
     r"|(?P<age>\b[A-Z][\w'\u2019-]++,\s\d{1,3},|"
@@ -488,7 +489,8 @@ _TRIGGER_WORDS = frozenset(
     "nos exhibit appendix table figure fig p pp line volume vol issue flight unit suite room apt district precincts "
     "box h.r s h.b s.b hb sb ab l u.s.c usc c.f.r cfr \u00a7 \u00a7\u00a7 text call dial under over aged age ages of "
     "than jan january feb february mar march apr april may jun june jul july aug august sep sept september oct "
-    "october nov november dec december".split()
+    "october nov november dec december stat stats initiative ordinance referendum question plank hf sf lb ld "
+    "hjr sjr".split()
 )
 _TOKEN_TRIGGER_RE = re.compile(r"[@#/:\u00a7]|www\.|\.(?:com|org|gov|net|edu|news|io|us|co|info|tv)\b")
 
@@ -547,7 +549,7 @@ _ATOM_RE = re.compile(
     rf"eight|nine)\b)|\b(?i:a)(?=\s(?i:dozen|hundred|thousand|million|billion|trillion)\b))"
     rf"(?:[\s-](?i:{_SCALE_W})\b)*)"
     r"|(?P<half>\b(?i:half)\b(?!-))"
-    r"|(?P<mult>\b(?i:twice|double|triple|quadruple)\b(?!-))"
+    r"|(?P<mult>\b(?i:twice|double|triple|quadruple|doubled|tripled|quadrupled)\b(?!-))"
 )
 _SUFFIX_RE = re.compile(
     r"(?P<pp>\s?(?:percentage|percent|pct\.?)[\s-]?points?\b)"
@@ -564,7 +566,22 @@ _SUFFIX_RE = re.compile(
 _SCALE_SPLIT_RE = re.compile(r"[\s-]+")
 _NUMBER_CORE_RE = re.compile(_NUM_D)
 _WORD_RE = re.compile(r"[\s\"\u201c\u201d]*([^\W\d_][\w'\u2019.-]*)")
+# "seven to nine months": the first number of a range takes its unit from the second (see _ranges)
+_RANGE_NEXT_RE = re.compile(rf"\s*(?:to|-|\u2013)\s*(?:{_WORDNUM})\s+(?:years?|months?|weeks?|days?|percent|per\s?cent)\b", re.I)
+_AFTER_RE = re.compile(r"\s+(?:after|before|later)\b", re.I)
+# "arrive 18 to 24 months after a fire", "waited three years before": a delay, which is a claimed duration
+_DELAY_BEFORE_RE = re.compile(
+    r"\b(?:arrives?|arrived|arriving|takes?|took|taking|waits?|waited|waiting|comes?|came|lasts?|lasted|"
+    r"spends?|spent)\s+(?:(?:about|roughly|nearly|almost|more\s+than|up\s+to|at\s+least|only|just|some|"
+    r"an\s+average\s+of|on\s+average)\s+)?(?:[\w.]+\s+(?:to|and|or)\s+)?$",
+    re.I,
+)
 _AGO_RE = re.compile(r"\s+(?:ago|earlier|later|before|after|old|from\s+now)\b", re.I)
+# A singular unit then a noun: a descriptor ("two-year budget"), except a penalty's or a wait's length, a claim
+_DUR_ADJ_RE = re.compile(
+    r"[a-rt-z]\s+(?!old\b|ago\b|later\b|earlier\b|(?:federal\s+|state\s+)?(?:prison|jail|sentence|term|probation|"
+    r"suspension|ban|wait|waiting|delay|backlog)\b)[a-z]"
+)
 _HYPHEN_WORD_RE = re.compile(r"-[^\W\d_]")
 _OF_NOUN_RE = re.compile(
     r"[\s\"\u201d]+of\s+(?:(?:the|its|their|those|these|our|his|her)\s+)?(?:[\w'\u2019.-]+['\u2019]s\s+)?"
@@ -716,8 +733,12 @@ _FORECAST_CUE_RE = re.compile(
     r"\b(?:will|won't|would(?!\s+have)|shall|plans?\s+to|planning\s+to|a\s+plan\s+to|plan\s+calls|expects?|"
     r"expected|expecting|projects|projected|projection|forecasts?|forecasted|predicts?|predicted|pledged?|"
     r"pledges|promised?|promises|aims?\s+to|goal\s+of|target\s+of|set\s+to|on\s+track\s+to|could(?!\s+have)|"
-    r"may(?!\s+have)|might(?!\s+have)|intends?\s+to|proposes\s+to|seeks?\s+to|preparing\s+to|going\s+to)\b"
+    r"may(?!\s+have)|might(?!\s+have)|intends?\s+to|proposes\s+to|seeks?\s+to|preparing\s+to|going\s+to|"
+    r"(?:is|are|was|were)\s+(?:un)?likely\s+to|on\s+(?:pace|course)\s+to|poised\s+to|due\s+to\s+(?!the\b|a\b|an\b))\b"
     r"|'ll\b|\u2019ll\b"
+)
+_WILL_AFTER_RE = re.compile(
+    r",?\s+(?:[a-z]+\s+){0,2}?(?:will|(?:is|are)\s+(?:set|expected|projected|scheduled)\s+to)\b(?!\s+not\s+say)"
 )
 _PP_CONTEXT_RE = re.compile(r"%|percent|per cent|\bpoll|\bsurvey|\brate\b|\bapproval|\bmargin|\blead\b|\bshare\b", re.I)
 
@@ -2257,7 +2278,12 @@ def _find_mentions(text: str, lower: str, masked: bytearray, cited: set[str]) ->
             consumed = e
             continue
         if g == "mult":
-            if not (_MULT_AFTER_RE.match(text, e) or _MULT_BEFORE_RE.search(text, max(0, s - 20), s)):
+            if not (
+                # "costs have tripled": a change stated as a multiple (but "the doubled dose" is no figure)
+                (surf.lower().endswith("ed") and not _ARTICLE_BEFORE_RE.search(text, max(0, s - 8), s))
+                or _MULT_AFTER_RE.match(text, e)
+                or _MULT_BEFORE_RE.search(text, max(0, s - 20), s)
+            ):
                 continue
             out.append(_M(s, e, Decimal(_MULT[surf.lower()]), "ratio"))
             consumed = e
@@ -2274,6 +2300,9 @@ def _find_mentions(text: str, lower: str, masked: bytearray, cited: set[str]) ->
         sg = suf.lastgroup if suf else None
         if sg == "dur" and suf.group("old"):  # "a 34-year-old"
             consumed = suf.end()
+            continue
+        if sg == "dur" and e < n and text[e] == "-" and _DUR_ADJ_RE.match(text, suf.end() - 1):
+            consumed = suf.end()  # "the current two-year budget", "21-day assignments": descriptors
             continue
         if _SUBDAY_RE.match(text, e):
             consumed = e  # hours, minutes, seconds: not in the unit vocabulary
@@ -2307,7 +2336,9 @@ def _find_mentions(text: str, lower: str, masked: bytearray, cited: set[str]) ->
             mm = _M(s, suf.end(), val / 100, "USD")
         elif sg == "dur":
             du = suf.group("du").lower()
-            if _AGO_RE.match(text, suf.end()):  # "two years ago": a time reference
+            if _AGO_RE.match(text, suf.end()) and not (
+                _AFTER_RE.match(text, suf.end()) and _DELAY_BEFORE_RE.search(text, max(0, s - 40), s)
+            ):  # "two years ago", "Two years after the law passed": time references
                 consumed = suf.end()
                 continue
             if du.startswith("week"):
@@ -2335,7 +2366,7 @@ def _find_mentions(text: str, lower: str, masked: bytearray, cited: set[str]) ->
                     noun = _noun_after(text, of.end(), min(n, of.end() + 80))
             mm.noun = noun
             mm.noun_direct = bool(noun)
-            if spelled and not has_scale and not noun:
+            if spelled and not has_scale and not noun and not _RANGE_NEXT_RE.match(text, e):
                 hm = _HEDGE_RE.search(text, max(0, s - 40), s)
                 if not hm or hm.group("h").lower() in ("a", "an"):
                     continue  # a bare spelled-out number needs a noun or a hedge ("closer to six")
@@ -2356,7 +2387,7 @@ _SUBDAY_RE = re.compile(r"[\s-](?:hours?|minutes?|seconds?|hrs?|mins?)\b", re.I)
 _CURRENCY_RE = re.compile(r"^(?:US\s?\$|\$|USD\s?)\s?", re.I)
 _HAS_SCALE_RE = re.compile(r"(?i)\b(?:dozen|hundred|thousand|million|billion|trillion)\b")
 _TOP_BEFORE_RE = re.compile(r"(?i)\b(?:top|first|last)\s+$")
-_MULT = {"twice": 2, "double": 2, "triple": 3, "quadruple": 4}
+_MULT = {"twice": 2, "double": 2, "triple": 3, "quadruple": 4, "doubled": 2, "tripled": 3, "quadrupled": 4}
 _MULT_AFTER_RE = re.compile(r"\s+(?:as|the|that|than|what)\b", re.I)
 _MULT_BEFORE_RE = re.compile(r"(?:more than|nearly|almost|about|roughly|over|at least|close to|than)\s+$", re.I)
 _A_DECADE_RE = re.compile(r"\ba\s+decade\b")
@@ -2365,7 +2396,7 @@ _ATOM_START_RE = re.compile(
     r"\$|\bus(?=\s?\$)|\busd\b|(?<![\w.,])\d|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
     r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
     r"eighty|ninety|half|a (?:third|quarter|fifth|half|sixth|tenth|eighth|fourth|dozen|hundred|thousand|million|"
-    r"billion|trillion)|tens|hundreds|thousands|millions|billions|dozens|twice|double|triple|quadruple)\b"
+    r"billion|trillion)|tens|hundreds|thousands|millions|billions|dozens|twice|double|triple|quadruple|doubled|tripled|quadrupled)\b"
 )
 _FRAC_BEFORE_OK_RE = re.compile(
     r"(?:about|around|roughly|nearly|almost|more\s+than|over|at\s+least|less\s+than|fewer\s+than|just\s+over|"
@@ -2468,7 +2499,11 @@ def _finish_sentence(text, ss, se, sent, mentions, anchors, quotes, q_starts, qu
                 if d and published and d > published:
                     future_by = True
         if kind == "level" and not _FROM_BEFORE_RE.search(before) and not _NOW_AFTER_RE.match(text, mm.end):
-            if future_by or _FORECAST_CUE_RE.search(text, max(ss, mm.start - 90), mm.start):
+            if (
+                future_by
+                or _FORECAST_CUE_RE.search(text, max(ss, mm.start - 90), mm.start)
+                or _WILL_AFTER_RE.match(text, mm.end)  # "A final bump, to $15, will follow on Jan. 1"
+            ):
                 kind = "forecast"
         used: set[int] = set()
         baseline = due = None
@@ -2563,7 +2598,7 @@ _DUE_BEFORE_RE = re.compile(r"\b(?:by|until|through|before|within)\s+(?:the\s+)?
 _NOW_AFTER_RE = re.compile(r"\s+(?:now|currently|today)\b")
 _TO_AT_END_RE = re.compile(r"\b(?:to|at)\s+(?:about\s+|roughly\s+|nearly\s+|almost\s+)?$", re.I)
 _OF_TO_END_RE = re.compile(r"\b(?:of|to|at|from)\s+(?:about\s+|roughly\s+)?$", re.I)
-_THAN_AFTER_RE = re.compile(r"\s*\w+\s+(?:than|over|above|below)\b")
+_THAN_AFTER_RE = re.compile(r"\s*\w+(?:\s+[a-z]+){0,2}?\s+(?:than|over|above|below)\b")  # "37% more acreage than"
 _COMPARATIVE_RE = re.compile(r"\s*(?:larger|higher|bigger|greater|smaller|lower)\b")
 
 
