@@ -165,8 +165,12 @@ def evaluate(docs, predict, *, detail: bool):
             akind_ok += g["attribution_kind"] == p["attribution_kind"]
             if g["unit"] == "count" and g["counted_noun"]:
                 noun_n += 1
-                noun_ok += (g["counted_noun"].split()[-1].lower() == (p["counted_noun"] or "").split()[-1:][0].lower()
-                            if p["counted_noun"] else False)
+                noun_hit = bool(p["counted_noun"]) and (
+                    g["counted_noun"].split()[-1].lower() == p["counted_noun"].split()[-1].lower()
+                )
+                noun_ok += noun_hit
+                if not noun_hit:
+                    errors.append(f"  NOUN {doc['id']}: {g['surface']!r} gold {g['counted_noun']!r} got {p['counted_noun']!r}")
             if g["speaker"]:
                 spk_n += 1
                 ok = norm_speaker(g["speaker"]) == norm_speaker(p["speaker"])

@@ -1705,17 +1705,25 @@ def _noun_after(text: str, pos: int, limit: int) -> str:
         if m.group(1).endswith((",", ".")) or (p < limit and text[p : p + 1] in ",.;:!?)"):
             break
     head = ""
-    for t in toks:
+    for i, t in enumerate(toks):
         if _is_plural(t):
+            if head and _is_plural(toks[i - 1]) and _VERBISH_NEXT_RE.match(text, p):
+                break  # "700 judges carries an average caseload": the second "plural" is the verb
             head = t
-    if not head:
-        return ""
     # keep a compound modifier only when it is lowercase and directly before the head ("auto thefts" -> "thefts")
     return head.lower() if not head.isupper() else head
 
 
 def _find_subject_noun(sent: str, upto: int) -> str:
-    """'Shootings fell from 702 to 561' -> 'shootings' (the first plural noun before a change verb)."""
+    """'Shootings fell from 702 to 561' -> 'shootings' (the first plural noun before a change verb); 'the number
+    of schools offering free meals rose from 37,000' -> 'schools'."""
+    nm = None
+    for nm in _NUMBER_OF_RE.finditer(sent, 0, upto):
+        pass
+    if nm is not None:
+        for word in nm.groups():  # "the number of schools", "the number of detention beds"
+            if word and _is_plural(word) and word not in _STOP_AFTER_NUM:
+                return word
     m = None
     for m in _SUBJ_VERB_RE.finditer(sent, 0, upto):
         pass
@@ -1730,6 +1738,19 @@ def _find_subject_noun(sent: str, upto: int) -> str:
     return ""
 
 
+_COMPARED_NOUN_RE = re.compile(r"\b(?:fewer|more|additional)\s+([a-z]+)\b")
+
+
+def _compared_noun(sent: str, upto: int) -> str:
+    """'releasing fewer migrants, "somewhere around 2,000 a day"' -> 'migrants'."""
+    for m in reversed(list(_COMPARED_NOUN_RE.finditer(sent, 0, upto))):
+        if _is_plural(m.group(1)) and m.group(1) not in _STOP_AFTER_NUM:
+            return m.group(1)
+    return ""
+
+
+_NUMBER_OF_RE = re.compile(r"\b(?:number|count|total|tally)\s+of\s+([a-z]+)(?:\s+([a-z]+))?\b")
+_VERBISH_NEXT_RE = re.compile(r"\s+(?:an?|the|about|more|nearly|roughly|\d)", re.I)
 _SUBJ_VERB_RE = re.compile(
     r"\b(?:rose|fell|dropped|climbed|grew|increased|decreased|declined|topped|reached|hit|stood|totaled|totalled|"
     r"jumped|surged|soared|plunged|tumbled|numbered|dipped|slipped|swelled|has\s+climbed|have\s+climbed|"
@@ -2457,6 +2478,8 @@ def _ranges(text: str, ms: list[_M]) -> None:
         if a.unit == b.unit:
             a.range_role = "low"
             b.range_role = "high"
+            if a.unit == "count" and not a.noun and b.noun:
+                a.noun = b.noun  # "between 150 and 200 deaths"
 
 
 def _finish_sentence(text, ss, se, sent, mentions, anchors, quotes, q_starts, quote_speakers, published, out):
@@ -2468,7 +2491,7 @@ def _finish_sentence(text, ss, se, sent, mentions, anchors, quotes, q_starts, qu
             elif last_noun:
                 mm.noun = last_noun
             else:
-                mm.noun = _find_subject_noun(sent, mm.start - ss)
+                mm.noun = _find_subject_noun(sent, mm.start - ss) or _compared_noun(sent, mm.start - ss)
     times = _times(sent)
     starts = [x.start for x in mentions]
     for idx, mm in enumerate(mentions):
