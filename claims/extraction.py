@@ -1798,6 +1798,10 @@ def extract(text: str, published: date | None = None) -> list[Candidate]:
                 nm = _resolve_alias(ctx, pm.group(1), ss + pm.start())
                 if _looks_personal_name(nm.split()):
                     ctx.add_person(nm)
+            for dm in _DOC_BY_SCAN_RE.finditer(sent):  # and whose documents were named, for "the report" later
+                issuer = _clean_org(dm.group("by"), ctx, ss + dm.start("by"))
+                if issuer:
+                    ctx.speakers.append((dm.group("doc").lower(), issuer))
         qi = bisect.bisect_left(q_starts, ss)
         while qi < len(quotes) and quotes[qi][0] < se:
             if qi not in quote_speakers:
@@ -1823,6 +1827,10 @@ def extract(text: str, published: date | None = None) -> list[Candidate]:
 
 _ARTICLE_BEFORE_RE = re.compile(r"\b(?:an?|the|its|their)\s+$", re.I)
 _QUOTE_OR_COLON_RE = re.compile(r"[\"\u201c\u201d]|:\s*$")
+_DOC_BY_SCAN_RE = re.compile(
+    r"\b(?P<doc>report|analysis|study|audit|review|survey|poll|memo|assessment|estimate)\b[^,;:]{0,50}?\bby\s+"
+    r"(?P<by>(?:the\s+)?[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&'\u2019.-]*)*)"
+)
 _NAME_SAID_RE = re.compile(
     r"\b([A-Z][\w'\u2019.-]+(?: [A-Z][\w'\u2019-]+){0,2}) (?:said|says|told|added|noted|wrote)\b"
 )
