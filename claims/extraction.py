@@ -151,6 +151,8 @@ _ABBREV = frozenset(
 )
 _SOFT_ABBREV = frozenset(("u.s", "u.k", "u.n", "d.c", "a.m", "p.m", "etc", "inc", "corp", "co", "ltd", "jr", "sr"))
 _BOUNDARY_RE = re.compile(r"[.!?\u2026]+[\"\u201d\u2019')\]]*(?=\s)|\n[ \t]*(?:\n[ \t]*)+|\n")
+_ADDRESS_ABBREV = frozenset(("ave", "blvd", "rd", "st", "inc", "corp", "co", "ltd", "jr", "sr", "etc"))
+_OPENER_RE = re.compile(r"(?:The|A|An|In|On|At|He|She|It|They|We|But|And|That|This|Its|Their|His|Her)\s")
 _LAST_TOKEN_RE = re.compile(r"(\S+)$")
 
 
@@ -191,7 +193,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                 lt = _LAST_TOKEN_RE.search(before)
                 word = lt.group(1).lower().lstrip("(\"\u201c'") if lt else ""
                 if word in _ABBREV or (len(word) == 1 and word.isalpha()) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
-                    if not (word in _SOFT_ABBREV and (nxt in '\n"\u201c' or nxt == "")):
+                    soft_end = word in _SOFT_ABBREV and (nxt in '\n"\u201c' or nxt == "")
+                    # "... at 1240 Lakeside Ave. The union said": an address ends the sentence before an opener
+                    opener = word in _ADDRESS_ABBREV and _OPENER_RE.match(text, j)
+                    if not (soft_end or opener):
                         continue
             if nxt and not (nxt.isupper() or nxt.isdigit() or nxt in "\"\u201c\u2018'(\n[$\u2014-"):
                 continue
@@ -443,7 +448,7 @@ _MASK_CTX_RE = re.compile(
     r"(?:/[^\s,;)\"\u201d]*+)?)"
     r"|(?P<email>\b[\w.+-]++@[\w-]++\.[\w.-]++)"
     r"|(?P<handle>(?<![\w@])[@#][A-Za-z_0-9]\w*)"
-    r"|(?P<phone>\b(?i:text|call|dial)\s+\d{4,}\b)"
+    r"|(?P<phone>\b(?i:text|texting|call|calling|dial|dialing)\s+\d{3,}\b)"
     rf"|(?P<date>\b{_MONTH_ANY}\s\d{{1,2}}(?:st|nd|rd|th)?(?:\s?[-\u2013]\s?\d{{1,2}})?(?:,?\s\d{{4}})?\b)"
     r"|(?P<uscode>\b(?:U\.S\.C\.|USC|C\.F\.R\.|CFR)\s*(?:\u00a7+\s*)?\d[\w().-]*|\u00a7+\s*\d[\w().-]*)"
     rf"|(?P<cite>\b(?:H\.\s?R\.|S\.|H\.\s?B\.|S\.\s?B\.|HB|SB|AB|HF|SF|LB|LD|HJR|SJR|Pub\.\s?L\.|{_CITE_WORDS})\s?(?:\d[\w.()\u2013-]*"
@@ -452,7 +457,8 @@ _MASK_CTX_RE = re.compile(
     r"|(?P<age>\b[A-Z][\w'\u2019-]++,\s\d{1,3},|"
     r"\b(?i:voters|adults|people|residents|children|Americans|respondents|those|men|women|patients|anyone|kids|"
     r"students|drivers|workers|teens|seniors|aged?|ages)\s+(?:under|over|aged|older\s+than|younger\s+than|of)\s+"
-    r"\d{1,2}\b(?!\s*(?:%|percent|million|[a-z]+s\b)))"
+    r"\d{1,2}\b(?!\s*(?:%|percent|million|[a-z]+s\b))"
+    r"|\b(?:were|are|was|is|aged|age|ages)\s+(?:under|over)\s+(?:1\d|2[01])\b(?!\s*(?:%|percent|million|[a-z]+s\b)))"
 )
 _CITE_NUM_RE = re.compile(r"\d[\w().-]*")
 
@@ -490,7 +496,7 @@ _TRIGGER_WORDS = frozenset(
     "box h.r s h.b s.b hb sb ab l u.s.c usc c.f.r cfr \u00a7 \u00a7\u00a7 text call dial under over aged age ages of "
     "than jan january feb february mar march apr april may jun june jul july aug august sep sept september oct "
     "october nov november dec december stat stats initiative ordinance referendum question plank hf sf lb ld "
-    "hjr sjr".split()
+    "hjr sjr dialing calling texting".split()
 )
 _TOKEN_TRIGGER_RE = re.compile(r"[@#/:\u00a7]|www\.|\.(?:com|org|gov|net|edu|news|io|us|co|info|tv)\b")
 
@@ -737,6 +743,21 @@ _FORECAST_CUE_RE = re.compile(
     r"(?:is|are|was|were)\s+(?:un)?likely\s+to|on\s+(?:pace|course)\s+to|poised\s+to|due\s+to\s+(?!the\b|a\b|an\b))\b"
     r"|'ll\b|\u2019ll\b"
 )
+_NEW_CLAUSE_RE = re.compile(r";|,\s+and\s+that\b|,\s+but\b|\band\s+that\b")
+
+
+def _cue_window_start(text: str, start: int, end: int) -> int:
+    """Start of the last clause in text[start:end]: "would cost $250, and that 2 in 5 riders do not own a car"."""
+    for m in _NEW_CLAUSE_RE.finditer(text, start, end):
+        start = m.end()
+    return start
+
+
+_NEXT_PERIOD_RE = re.compile(
+    r"[^,;]{0,60}?\bnext\s+(?:year|fiscal\s+year|month|week|quarter|season|summer|spring|fall|winter|decade|"
+    rf"{_MONTH_FULL})\b"
+)
+_NOW_BEFORE_RE = re.compile(r"\b(?:currently|now|today|at\s+present)\s+(?:at\s+|about\s+)?$", re.I)
 _WILL_AFTER_RE = re.compile(
     r",?\s+(?:[a-z]+\s+){0,2}?(?:will|(?:is|are)\s+(?:set|expected|projected|scheduled)\s+to)\b(?!\s+not\s+say)"
 )
@@ -953,7 +974,10 @@ _V_STRONG = (
     r"pledged|pledges|promised|promises|vowed|vows|"
     r"is\s+reporting|are\s+reporting|was\s+reporting|reported"
 )
-_V_AMBIG = r"claims|reports|estimates|projects|projected|forecasts|notes|lists|finds|counts"
+_V_AMBIG = (
+    r"claims|reports|estimates|projects|projected|forecasts|notes|lists|finds|counts|"
+    r"estimate|project|forecast|predict|report|claim|find|calculate"  # "Officials estimate that"
+)
 _V_WEAK = (
     r"found|show|shows|showed|listed|counted|recorded|indicated|indicates|suggested|suggests|expects(?!\s+to\b)|"
     r"outlined|outlines|lays\s+out|laid\s+out|seeks|sought|asks\s+for|asked\s+for|calls\s+for|"
@@ -975,7 +999,7 @@ _ANCHOR_RE = re.compile(
     r"more\b|nearly\b|roughly\b|\d|\$|[A-Z])|:|[.!?][\"\u201d]?\s*$)|(?P<weak>" + _V_WEAK + r"))\b)"
 )
 _CLAUSE_BOUND_RE = re.compile(
-    r"[;:\u2014\u2013(\"\u201c\u201d]\s*|\s-\s|,?\s+(?:and|but|while|because|although|though|whereas|so|if|when|"
+    r"[;:\u2014\u2013\"\u201c\u201d]\s*|\((?![A-Z][\w.&]{0,9}\))\s*|\s-\s|,?\s+(?:and|but|while|because|although|though|whereas|so|if|when|"
     r"after|before|since|unless|until|once|where)\s+(?=[a-z])|\b(?:that|which|who)\s+|"
     r"\b(?:said|says|told|tells|reported|reports|noted|added|wrote|estimated|warned)\s+(?:that\s+)?(?=[A-Za-z])"
 )
@@ -1039,7 +1063,9 @@ _NP_CUT_RE = re.compile(
     r"\s+(?:who|which|whose|where|when|because|on\s+(?:the\s+)?condition|speaking|citing|summarizing|"
     r"adding|noting|explaining|in\s+an?\s+(?:interview|statement|email|e-mail|letter|post|private|news)|"
     r"at\s+(?:a|an|the)\s+(?-i:[a-z])\w*|at\s+headquarters|on\s+\w+day|last\s+\w+|earlier|during|to\s+(?:reporters|the\s+\w+)|"
-    r"for\s+the\s+panel|for\s+the\s+court|for\s+the\s+majority)\b.*$",
+    r"for\s+the\s+panel|for\s+the\s+court|for\s+the\s+majority|in\s+(?:early\s+|late\s+|mid-?)?"
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|\d{4})"
+    r")\b.*$",
     re.I | re.S,
 )
 _TIME_BEFORE_BY_RE = re.compile(
@@ -1120,6 +1146,7 @@ _DET_WIDE_RE = re.compile(
     r"another|other|\d+|senior|top|those)\b"
 )
 _WORDS_RE = re.compile(r"[^\W\d_][\w'\u2019-]*")
+_IN_DOC_START_RE = re.compile(r"(?:In|Under)\s+(?:a|an|its|their|his|her|the)\s+(?:[\w-]+\s+){0,3}?([a-z]+)\b")
 _IN_DOC_RE = re.compile(r"\s+in\s+(?:a|an|its|their|his|her|the)\s+(?:[\w-]+\s+){0,3}?([a-z]+)\b")
 _BY_COUNT_NP_RE = re.compile(
     r"(?:the\s+|its\s+|their\s+)?[\w.'\u2019 -]{1,60}?(?:['\u2019]s?\s+)?(?:own\s+)?(?:count|estimates?|tally|"
@@ -1207,7 +1234,7 @@ class _Ctx:
         self.last_person = name
 
 
-_CAP_WORD = r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z][\w'\u2019&-]*\w|[A-Z])"  # "U.S." but not "Prevention." ending a sentence
+_CAP_WORD = r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z]\.(?=\s[A-Z])|[A-Z][\w'\u2019&-]*\w|[A-Z])"  # "U.S.", "J." but not "Prevention."
 _ORG_NAME_RE = re.compile(rf"{_CAP_WORD}(?:(?:\s+(?:of|for|and|on|the|&|de))*\s+{_CAP_WORD})+")
 _POSSESSIVE_S_RE = re.compile(r"['\u2019]s?$")
 _ACRONYM_RE = re.compile(r"^[A-Z](?:\.?[A-Z]){1,6}\.?$")
@@ -1367,11 +1394,11 @@ def _classify(sp: str) -> str:
         if any(t in _PERSON_NOUNS for t in rest):
             return "anon"
     base: list[str] = []
-    for t, orig in zip(low_toks, toks):
+    for i, (t, orig) in enumerate(zip(low_toks, toks)):
         if t in _PREPS and base:
             break
-        if orig[:1].isupper() and t not in ("the", "a", "an"):
-            continue  # part of a proper name ("Transactional Records Access Clearinghouse")
+        if orig[:1].isupper() and t not in ("the", "a", "an") and not (i == 0 and (t in _DOC_NOUNS or t in _PERSON_NOUNS)):
+            continue  # part of a proper name ("Transactional Records Access Clearinghouse"), not "Data released by"
         base.append(t.rstrip("'\u2019s") if t.endswith(("'s", "\u2019s")) else t)
     if any(t in _DOC_NOUNS for t in base):
         return "doc"
@@ -1863,7 +1890,7 @@ _ANCHOR_START_RE = re.compile(
     r"promises|vowed|vows|reported|claims|reports|estimates|projects|projected|forecasts|notes|lists|finds|counts|"
     r"found|show|shows|showed|listed|counted|recorded|indicated|indicates|suggested|suggests|expects|outlined|"
     r"outlines|lays|laid|seeks|sought|asks|asked|calls|called|requests|requested|tallied|documented|concluded|"
-    r"concludes|credited|credits|blamed|blames|recommended|recommends|urged|urges|touted|touts|boasted|boasts|"
+    r"concludes|estimate|project|forecast|predict|report|claim|find|calculate|credited|credits|blamed|blames|recommended|recommends|urged|urges|touted|touts|boasted|boasts|"
     r"highlighted|highlights)\b"
 )
 
@@ -1893,6 +1920,13 @@ _DOC_NP_RE = re.compile(
 )
 _COMMA_RE = re.compile(r",(?!\d)")
 _INVERSION_VERBS = frozenset(("said", "says", "told", "wrote", "added", "reported"))
+_LEAD_NAME_RE = re.compile(r"((?:[A-Z][\w.'\u2019-]+\s+){1,3}[A-Z][\w'\u2019-]+),\s")
+_ROLE_WORDS = _TITLE_WORDS | frozenset("author authors head president expert scholar fellow economist official".split())
+_SUBORD_BOUND_RE = re.compile(
+    r",?\s+(?:while|because|although|though|whereas|so|if|when|after|before|since|unless|until|once|where)\s+$"
+)
+
+
 _APPOSITIVE_REL_RE = re.compile(r"^(?:a|an|the)\s+[^,]*?\b(?:who|whose)\s", re.I)
 _PERFECT_BEFORE_RE = re.compile(r"\b(?:had|has|have|having|been|to)\s+(?:\w+ly\s+)?$", re.I)
 _NUMBER_AFTER_RE = re.compile(r"\s+(?:(?:about|nearly|roughly|some|another|more\s+than)\s+)?[$\d]")
@@ -2023,6 +2057,11 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
             run_start = a
             if len(run) == 1 and ps_clean.lower() in _PRONOUNS:
                 break  # "..., counties and cities, she said": nothing before a pronoun belongs to it
+        if len(run) >= 2 and bm and _SUBORD_BOUND_RE.match(bm.group()) and run_start == parts[0][0]:
+            # "..., compared with 35.3 million in the last year before the pandemic, FTA data show": the first
+            # part ends the subordinate clause, it is no appositive of the speaker
+            run.pop(0)
+            run_start = parts[1][0]
         if respondent:
             if ctx.last_poll:
                 anchors.append(_Anchor(ctx.last_poll[0], "doc", False, -1, -1, a_pos, ss, se, True))
@@ -2060,6 +2099,11 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
         speaker, cls = _speaker_from_np(np_raw, ctx, a_pos, subject)
         if not speaker:
             continue
+        if cls != "person" and speaker.split()[-1].lower().strip("'\u2019s") in _ROLE_WORDS:
+            lead = _LEAD_NAME_RE.match(sent, body_off)
+            if lead and lead.end() <= run_start and _looks_personal_name(lead.group(1).split()):
+                # "Daniel Reyes, the institute's research director and the analysis's lead author, estimated"
+                speaker, cls = _resolve_alias(ctx, lead.group(1), a_pos), "person"
         if vkind == "weak" and cls == "anon" and not _DET_RE.match(np_raw.lower()):
             continue
         mention_after = any(x[0] >= m.end() for x in m_spans)
@@ -2089,6 +2133,11 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
         dm = _IN_DOC_RE.match(sent, m.end())
         if dm and dm.group(1).lower() in _DOC_NOUNS:
             ctx.speakers.append((dm.group(1).lower(), speaker))  # "X estimated in a 38-page analysis": "the analysis" is X's
+    lead = _IN_DOC_START_RE.match(sent)
+    if lead and lead.group(1).lower() in _DOC_NOUNS:  # "In a report released Monday, the OIG said": the OIG's report
+        issuer = next((a.speaker for a in anchors if a.speaker and a.cls in ("person", "org", "outlet")), None)
+        if issuer:
+            ctx.speakers.append((lead.group(1).lower(), issuer))
     if anchors and anchors[-1].speaker:
         _remember(ctx, anchors[-1].speaker)
     return anchors
@@ -2479,6 +2528,11 @@ def _ranges(text: str, ms: list[_M]) -> None:
             continue
         if a.unit == "count" and not a.noun_direct and b.unit != "count":
             a.unit = b.unit
+            b_surface = text[b.start : b.end].lower()
+            if "week" in b_surface:
+                a.value *= 7  # "two to three weeks": days, as the second number
+            elif "decade" in b_surface:
+                a.value *= 10
         if a.unit == b.unit == "USD" and not _SCALE_END_RE.search(text[a.start : a.end]):
             sm = _SCALE_TAIL_RE.search(text[b.start : b.end])
             if sm:
@@ -2532,8 +2586,11 @@ def _finish_sentence(text, ss, se, sent, mentions, anchors, quotes, q_starts, qu
         if kind == "level" and not _FROM_BEFORE_RE.search(before) and not _NOW_AFTER_RE.match(text, mm.end):
             if (
                 future_by
-                or _FORECAST_CUE_RE.search(text, max(ss, mm.start - 90), mm.start)
-                or _WILL_AFTER_RE.match(text, mm.end)  # "A final bump, to $15, will follow on Jan. 1"
+                or _FORECAST_CUE_RE.search(text, _cue_window_start(text, max(ss, mm.start - 90), mm.start), mm.start)
+                or _NEXT_PERIOD_RE.match(text, mm.end, se)  # "$38 million in the year that begins next July"
+                or (  # "A final bump, to $15, will follow on Jan. 1" (but "currently $2.25, will climb")
+                    _WILL_AFTER_RE.match(text, mm.end) and not _NOW_BEFORE_RE.search(text, max(ss, mm.start - 20), mm.start)
+                )
             ):
                 kind = "forecast"
         used: set[int] = set()
