@@ -12,7 +12,7 @@ Conventions (what a Candidate means):
 * Money: "$700 million", "$1.2bn", "$4.7k", "USD 34.6 million", "6 billion dollars", "half a billion dollars",
   "15 cents" are USD with the scale applied (700000000; 0.15).
 * "percent", "per cent", "%", "pct" are percent; "percentage points" (and bare "points" in a poll or rate
-  context) are percentage_points, never mixed with percent.
+  context) are percentage_points, never mixed with percent; "25 basis points" is 0.25 percentage_points.
 * Fractions of a population are percent with the fraction's value rounded to 6 decimals: "half" 50,
   "a third" 33.333333, "two-thirds" 66.666667, "a quarter" 25, "one in five" 20, "nine out of 10" 90.
   Such phrasings are rounded by nature, so their qualifier is ``approximate`` unless a hedge word says
@@ -559,6 +559,7 @@ _ATOM_RE = re.compile(
 )
 _SUFFIX_RE = re.compile(
     r"(?P<pp>\s?(?:percentage|percent|pct\.?)[\s-]?points?\b)"
+    r"|(?P<bp>\s?(?:basis[\s-]points?|bps?)\b)"
     r"|(?P<pct>\s?(?:%|percent\b|per\s?cent\b|pct\b))"
     r"|(?P<pts>\s(?:points?)\b)"
     r"|(?P<usd>\s(?:U\.S\.\s)?dollars\b)"
@@ -1825,7 +1826,8 @@ def extract(text: str, published: date | None = None) -> list[Candidate]:
                 nm = _resolve_alias(ctx, pm.group(1), ss + pm.start())
                 if _looks_personal_name(nm.split()):
                     ctx.add_person(nm)
-            for dm in _DOC_BY_SCAN_RE.finditer(sent):  # and whose documents were named, for "the report" later
+            # and whose documents were named, for "the report" later: "a report by X", "In a report, X said"
+            for dm in (*_DOC_BY_SCAN_RE.finditer(sent), *_IN_DOC_SAID_SCAN_RE.finditer(sent)):
                 issuer = _clean_org(dm.group("by"), ctx, ss + dm.start("by"))
                 if issuer:
                     ctx.speakers.append((dm.group("doc").lower(), issuer))
@@ -1857,6 +1859,11 @@ _QUOTE_OR_COLON_RE = re.compile(r"[\"\u201c\u201d]|:\s*$")
 _DOC_BY_SCAN_RE = re.compile(
     r"\b(?P<doc>report|analysis|study|audit|review|survey|poll|memo|assessment|estimate)\b[^,;:]{0,50}?\bby\s+"
     r"(?P<by>(?:the\s+)?[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&'\u2019.-]*)*)"
+)
+_IN_DOC_SAID_SCAN_RE = re.compile(
+    r"^(?:In|Under)\s+(?:a|an|its|their|the)\s+(?:[\w-]+\s+){0,3}?(?P<doc>report|analysis|study|audit|review|memo|"
+    r"letter|filing|statement|assessment)\b[^,]{0,40},\s+(?P<by>(?:the\s+)?[A-Z][\w&'\u2019.-]*(?:\s+[A-Z][\w&'\u2019.-]*)*)"
+    r"\s+(?:said|says|found|finds|wrote|writes|reported|concluded|estimated)\b"
 )
 _NAME_SAID_RE = re.compile(
     r"\b([A-Z][\w'\u2019.-]+(?: [A-Z][\w'\u2019-]+){0,2}) (?:said|says|told|added|noted|wrote)\b"
@@ -2385,14 +2392,14 @@ def _find_mentions(text: str, lower: str, masked: bytearray, cited: set[str]) ->
         if _SUBDAY_RE.match(text, e):
             consumed = e  # hours, minutes, seconds: not in the unit vocabulary
             continue
-        if e < n and text[e] == "-" and sg not in ("dur", "pct", "pp", "times") and _HYPHEN_WORD_RE.match(text, e):
+        if e < n and text[e] == "-" and sg not in ("dur", "pct", "pp", "bp", "times") and _HYPHEN_WORD_RE.match(text, e):
             consumed = e  # a hyphenated descriptor: "a 24-page opinion", "a three-judge panel"
             continue
         if (
             spelled
             and first in ("one", "a", "an")
             and not has_scale
-            and sg not in ("pct", "pp", "dur", "times", "usd", "cents")
+            and sg not in ("pct", "pp", "bp", "dur", "times", "usd", "cents")
         ):
             continue
         if spelled and sg is None and _TOP_BEFORE_RE.search(text, max(0, s - 12), s):
@@ -2401,6 +2408,8 @@ def _find_mentions(text: str, lower: str, masked: bytearray, cited: set[str]) ->
             continue  # the number of a section cited earlier ("more 1326 prosecutions")
         if sg == "pp":
             mm = _M(s, suf.end(), val, "percentage_points")
+        elif sg == "bp":  # "25 basis points" is a quarter of a percentage point
+            mm = _M(s, suf.end(), val / 100, "percentage_points")
         elif sg == "pct":
             mm = _M(s, suf.end(), val, "percent")
         elif sg == "pts":

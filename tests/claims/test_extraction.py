@@ -546,3 +546,44 @@ def test_more_forecast_cues(text, surface):
 ])
 def test_more_counted_nouns(text, surface, noun):
     assert one(text, surface).counted_noun == noun
+
+
+def test_basis_points_are_hundredths_of_a_percentage_point():
+    c = one("The Fed raised its benchmark rate by 25 basis points.", "25 basis points")
+    assert (c.value, c.unit) == (Decimal("0.25"), "percentage_points")
+
+
+@pytest.mark.parametrize("text,surface,speaker,kind", [
+    ("Officials estimate that the agency faces a deficit of $38 million in the fiscal year that begins next July.",
+     "$38 million", "officials", "anonymous"),
+    ("Data released by the Education Department in June show the average borrower owes $37,853.", "$37,853",
+     "Education Department", "document"),
+    ("The Office of Inspector General (OIG) reviewed clinics. In a report released Monday, the OIG said some were "
+     "late. At those sites, the report said, the typical wait was 41 days.", "41 days",
+     "Office of Inspector General", "document"),
+    ("Marlene Ostrander, the secretary of the Department of Veterans Affairs (VA), pledged to bring the average wait "
+     "down to 20 days.", "20 days", "Marlene Ostrander", "paraphrase"),
+    ("About 60 people rallied at 1240 Lakeside Ave. The Harborview Transit Riders Union said in a statement that the "
+     "increase would cost a commuter roughly $250 a year.", "$250", "Harborview Transit Riders Union", "paraphrase"),
+    ("Buses carried 28.6 million trips, compared with 35.3 million in the last year before the pandemic, Federal "
+     "Transit Administration data show.", "35.3 million", "Federal Transit Administration", "document"),
+    ("Daniel Reyes, the institute's research director and the analysis's lead author, estimated that it takes a "
+     "household about eight years to repay.", "eight years", "Daniel Reyes", "paraphrase"),
+])
+def test_more_attribution_shapes(text, surface, speaker, kind):
+    c = one(text, surface)
+    assert (norm(c.speaker), c.attribution_kind) == (norm(speaker), kind)
+
+
+def test_figures_of_round_two():
+    text = "Veterans can reach the line by dialing 988. Nearly 1 in 3 refugees admitted last year were under 18."
+    assert [c.surface for c in extract(text, PUB)] == ["1 in 3"]
+    found = extract("Members wait two to three weeks for approval.", PUB)
+    assert [(c.value, c.unit) for c in found] == [(Decimal(14), "days"), (Decimal(21), "days")]
+    fares = extract("The base fare, currently $2.25, will climb to $2.75 on Jan. 5.", PUB)
+    assert [(c.surface, c.kind) for c in fares] == [("$2.25", "level"), ("$2.75", "forecast")]
+    deficit = one("The agency faces a deficit of $38 million in the fiscal year that begins next July.", "$38 million")
+    assert deficit.kind == "forecast"
+    text = ("The union said the increase would cost a commuter $250 a year, and that nearly 2 in 5 riders do not own "
+            "a car.")
+    assert (one(text, "$250").kind, one(text, "2 in 5").kind) == ("forecast", "level")
