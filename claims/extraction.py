@@ -578,7 +578,7 @@ _RANGE_NEXT_RE = re.compile(rf"\s*(?:to|-|\u2013)\s*(?:{_WORDNUM})\s+(?:years?|m
 _AFTER_RE = re.compile(r"\s+(?:after|before|later)\b", re.I)
 # "arrive 18 to 24 months after a fire", "waited three years before": a delay, which is a claimed duration
 _DELAY_BEFORE_RE = re.compile(
-    r"\b(?:arrives?|arrived|arriving|takes?|took|taking|waits?|waited|waiting|comes?|came|lasts?|lasted|"
+    r"\b(?:arrives?|arrived|arriving|takes?|took|taking|waits?|waited|waiting|lasts?|lasted|"
     r"spends?|spent)\s+(?:(?:about|roughly|nearly|almost|more\s+than|up\s+to|at\s+least|only|just|some|"
     r"an\s+average\s+of|on\s+average)\s+)?(?:[\w.]+\s+(?:to|and|or)\s+)?$",
     re.I,
@@ -1236,7 +1236,8 @@ class _Ctx:
 
 
 _CAP_WORD = r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z]\.(?=\s[A-Z])|[A-Z][\w'\u2019&-]*\w|[A-Z])"  # "U.S.", "J." but not "Prevention."
-_ORG_NAME_RE = re.compile(rf"{_CAP_WORD}(?:(?:\s+(?:of|for|and|on|the|&|de))*\s+{_CAP_WORD})+")
+# Words on one line (a headline above a paragraph is no part of a name), at most eight of them
+_ORG_NAME_RE = re.compile(rf"{_CAP_WORD}(?:(?:[ \t]+(?:of|for|and|on|the|&|de))*[ \t]+{_CAP_WORD}){{1,7}}")
 _POSSESSIVE_S_RE = re.compile(r"['\u2019]s?$")
 _ACRONYM_RE = re.compile(r"^[A-Z](?:\.?[A-Z]){1,6}\.?$")
 _ORG_CONNECTORS = frozenset(("of", "for", "and", "on", "the", "&", "de"))
@@ -1290,6 +1291,8 @@ def _org_alias(ctx: _Ctx, alias: str, pos: int) -> str | None:
         return None
     if 1 <= len(words) <= 3 and low[-1] in _ORG_WORDS:
         containing = [name for _, name in reversed(names) if all(w in name.lower().split() for w in low)]
+        if all(w[:1].isupper() for w in words):  # already a name ("Washington Post"): only a fuller form of it
+            containing = [n for n in containing if n.lower().endswith(alias.lower()) and len(n.split()) <= len(words) + 3]
         for name in containing:  # the alias's noun heads the name: "Texas Tribune", "Department of Labor"
             name_words = name.lower().split()
             at = name_words.index(low[-1])

@@ -587,3 +587,13 @@ def test_figures_of_round_two():
     text = ("The union said the increase would cost a commuter $250 a year, and that nearly 2 in 5 riders do not own "
             "a car.")
     assert (one(text, "$250").kind, one(text, "2 in 5").kind) == ("forecast", "level")
+
+
+def test_a_title_case_headline_is_no_organisation_name():
+    text = (
+        "ICE Threatened This Release If Republicans Didn't Cave On Senate Foreign Aid Bill\n\n"
+        "The Washington Post report indicates the move responds to the failure of a $118 billion aid bill. "
+        "The report comes just one day after the vote."
+    )
+    found = extract(text, PUB)
+    assert [(c.surface, c.speaker) for c in found] == [("$118 billion", "Washington Post")]
