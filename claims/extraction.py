@@ -334,6 +334,7 @@ _DOC_NOUNS = frozenset(
     "filing filings documents document poll polls survey surveys study studies analysis analyses audit audits "
     "budget request requests statement statements presentation presentations projections projection estimates "
     "estimate review reviews letter letters email emails complaint indictment lawsuit bill plan tally count "
+    "tracker trackers dashboard roster rosters payroll index op-ed "
     "database dataset release table tables chart guidance draft brief briefing assessment forecast results "
     "findings".split()
 )
@@ -454,7 +455,7 @@ _MASK_CTX_RE = re.compile(
     rf"|(?P<cite>\b(?:H\.\s?R\.|S\.|H\.\s?B\.|S\.\s?B\.|HB|SB|AB|HF|SF|LB|LD|HJR|SJR|Pub\.\s?L\.|{_CITE_WORDS})\s?(?:\d[\w.()\u2013-]*"
     r"(?:\s?[-\u2013]\s?\d[\w.()]*)?)(?:\s*(?:,|and|or|&)\s*\d[\w.()-]*)*)"
     r"|(?P<ident>\b[A-Za-z]++-\d[\w-]*)"
-    r"|(?P<age>\b[A-Z][\w'\u2019-]++,\s\d{1,3},|"
+    r"|(?P<age>\b[A-Z][\w'\u2019-]++,\s\d{1,3},(?!\d)|"
     r"\b(?i:voters|adults|people|residents|children|Americans|respondents|those|men|women|patients|anyone|kids|"
     r"students|drivers|workers|teens|seniors|aged?|ages)\s+(?:under|over|aged|older\s+than|younger\s+than|of)\s+"
     r"\d{1,2}\b(?!\s*(?:%|percent|million|[a-z]+s\b))"
@@ -587,7 +588,7 @@ _AGO_RE = re.compile(r"\s+(?:ago|earlier|later|before|after|old|from\s+now)\b", 
 # A singular unit then a noun: a descriptor ("two-year budget"), except a penalty's or a wait's length, a claim
 _DUR_ADJ_RE = re.compile(
     r"[a-rt-z]\s+(?!old\b|ago\b|later\b|earlier\b|(?:federal\s+|state\s+)?(?:prison|jail|sentence|term|probation|"
-    r"suspension|ban|wait|waiting|delay|backlog)\b)[a-z]"
+    r"suspension|ban)\b)[a-z]"
 )
 _HYPHEN_WORD_RE = re.compile(r"-[^\W\d_]")
 _OF_NOUN_RE = re.compile(
@@ -738,7 +739,7 @@ _FROM_BEFORE_RE = re.compile(
 )
 _FORECAST_CUE_RE = re.compile(
     r"\b(?:will|won't|would(?!\s+have)|shall|plans?\s+to|planning\s+to|a\s+plan\s+to|plan\s+calls|expects?|"
-    r"expected|expecting|projects|projected|projection|forecasts?|forecasted|predicts?|predicted|pledged?|"
+    r"(?<!was\s)(?<!were\s)expected|expecting|projects|projected|projection|forecasts?|forecasted|predicts?|predicted|pledged?|"
     r"pledges|promised?|promises|aims?\s+to|goal\s+of|target\s+of|set\s+to|on\s+track\s+to|could(?!\s+have)|"
     r"may(?!\s+have)|might(?!\s+have)|intends?\s+to|proposes\s+to|seeks?\s+to|preparing\s+to|going\s+to|"
     r"(?:is|are|was|were)\s+(?:un)?likely\s+to|on\s+(?:pace|course)\s+to|poised\s+to|due\s+to\s+(?!the\b|a\b|an\b))\b"
@@ -983,7 +984,8 @@ _V_WEAK = (
     r"found|show|shows|showed|listed|counted|recorded|indicated|indicates|suggested|suggests|expects(?!\s+to\b)|"
     r"outlined|outlines|lays\s+out|laid\s+out|seeks|sought|asks\s+for|asked\s+for|calls\s+for|"
     r"called\s+for|requests|requested|tallied|documented|concluded|concludes|credited|credits|blamed|blames|"
-    r"recommended|recommends|urged|urges|touted|touts|boasted|boasts|highlighted|highlights"
+    r"recommended|recommends|urged|urges|touted|touts|boasted|boasts|highlighted|highlights|analyzed|analysed|"
+    r"identified|reviewed|examined"
 )
 _ANCHOR_RE = re.compile(
     r"(?P<acc>\b[Aa]ccording\s+to\s+|\b[Pp]er\s+(?=(?:the|its|their)\s+[\w.'\u2019 -]{1,60}?(?:data|figures|count|estimates?)\b)"
@@ -1013,7 +1015,8 @@ _ADVERBS = (
 _TRAIL_WORDS = frozenset(
     "also now then later earlier previously reportedly again further first separately publicly privately recently "
     "repeatedly often once still already meanwhile nationally locally instead however yet so and but while has have "
-    "had is was were are will would monday tuesday wednesday thursday friday saturday sunday today yesterday".split()
+    "had is was were are will would do does did monday tuesday wednesday thursday friday saturday sunday today "
+    "yesterday".split()
 )
 _TRAIL_PAIRS = frozenset(("last", "this", "on", "had", "in"))
 
@@ -1053,6 +1056,7 @@ _PREP_START_RE = re.compile(
 _REL_START_RE = re.compile(
     r"^(?:which|who|whose|whom|that|according|including|who\s)\b|^[a-z]+ing\b"
     r"|^(?:based|located|headquartered|founded|led|run|funded|known|created|established)\s+(?:in|at|on|by|as)\b"
+    r"|^(?:released|published|issued|conducted|dated|filed|sent|prepared|commissioned|updated|last\s+updated)\b"
 )
 _FINITE_RE = re.compile(
     r"\b(?:is|are|was|were|has|have|had|will|would|can|could|did|does|do|rose|fell|dropped|climbed|grew|said|says|"
@@ -1069,8 +1073,11 @@ _NP_CUT_RE = re.compile(
     r")\b.*$",
     re.I | re.S,
 )
+_PAREN_ABBR_RE = re.compile(r"\s*\([A-Z][\w.&]{0,9}\)")
+_OWNED_NAME_RE = re.compile(r"^(?:the\s+|its\s+)?[a-z][\w-]*['\u2019]s?\s+((?:[A-Z][\w&.-]*)(?:\s+(?:of|for|and|the|&)?\s*[A-Z][\w&.-]*)+)$")
 _TIME_BEFORE_BY_RE = re.compile(
-    r"\s+(?:(?:released|published|issued|dated)\s+)?(?:last\s+\w+|this\s+\w+|on\s+\w+day|earlier(?:\s+this\s+\w+)?|"
+    r"\s+(?:(?:released|published|issued|dated)\s+)?(?:(?:late|early)\s+)?(?:last\s+\w+|this\s+\w+|on\s+\w+day|"
+    r"earlier(?:\s+this\s+\w+)?|"
     r"in\s+[A-Z][a-z]+|[A-Z][a-z]{2,8}\.?\s+\d{1,2})(?=\s+by\s)"
 )
 _PARTICIPLE_CUT_RE = re.compile(
@@ -1085,8 +1092,9 @@ _OBTAINED_BY_RE = re.compile(
 _DOC_BY_RE = re.compile(r"\b(?:by|from)\s+(?P<by>(?:the\s+)?[A-Za-z].*)$", re.S)
 _DOC_RELCL_RE = re.compile(
     r"^(?P<doc>(?:[\w'\u2019-]+\s+){0,3}?(?:figures|data|numbers|statistics|records|estimates|projections|"
-    r"documents|report|survey|memo|results|findings|tallies|counts))\s+(?:that\s+)?(?P<by>(?:the\s+)?[\w'\u2019.\s-]+?)\s+"
-    r"(?:released|published|issued|compiled|provided|reported|posted|shared|made\s+public|filed)\b",
+    r"documents|report|survey|memo|results|findings|tallies|counts|rosters|tracker|filings))\s+(?:that\s+)?"
+    r"(?P<by>(?:the\s+)?[\w'\u2019.\s&-]+?)\s+"
+    r"(?:released|published|issued|compiled|provided|reported|posted|shared|made\s+public|filed|sent|gave|keeps)\b",
     re.I,
 )
 _POSSESSIVE_RE = re.compile(r"^(?P<owner>.+?)['\u2019]s?\s+(?P<rest>[^'\u2019]+)$")
@@ -1214,6 +1222,18 @@ class _Ctx:
         self.surnames: dict[str, str | None] = {}
         self._orgs: list[tuple[int, str]] | None = None
 
+    def names(self) -> list[tuple[int, str]]:
+        """(offset, name) of every capitalised name of two words or more, organisation or not ("Calder Home
+        Furnishings"), for "the company"."""
+        out = []
+        for m in _ORG_NAME_RE.finditer(self.text):
+            words = m.group().split()
+            while words and words[0] in _LEADING_FUNCTION_WORDS:
+                words = words[1:]
+            if len(words) >= 2:
+                out.append((m.start(), " ".join(words)))
+        return out
+
     def orgs(self) -> list[tuple[int, str]]:
         """(offset, name) of the text's organisation names ("U.S. Citizenship and Immigration Services",
         "Nebraska Department of Labor"), computed once, for resolving "USCIS", "the department", "fiscal office"."""
@@ -1221,7 +1241,7 @@ class _Ctx:
             self._orgs = []
             for m in _ORG_NAME_RE.finditer(self.text):
                 words = m.group().split()
-                if words[0] in ("The", "A", "An"):
+                while words and words[0] in _LEADING_FUNCTION_WORDS:
                     words = words[1:]
                 caps = [w for w in words if w[:1].isupper()]
                 if len(caps) >= 2 and any(_is_org_word(w) for w in caps):
@@ -1243,12 +1263,17 @@ _ACRONYM_RE = re.compile(r"^[A-Z](?:\.?[A-Z]){1,6}\.?$")
 _ORG_CONNECTORS = frozenset(("of", "for", "and", "on", "the", "&", "de"))
 
 
+_LEADING_FUNCTION_WORDS = frozenset(
+    "The A An At In On When If After Before As By For From With Under Since While But And Per According Across "
+    "Among Meanwhile Nationally Last This".split()
+)
 _MORE_ORG_WORDS = frozenset(
     "collaborative consortium partnership trust initiative laboratory lab observatory forum council institution "
     "society federation league alliance".split()
 )
 
 
+_COMPANY_WORDS = frozenset("company firm chain retailer business employer manufacturer insurer".split())
 _AGENCY_WORDS = frozenset(
     "department administration services service bureau office agency commission authority centers center".split()
 )
@@ -1300,6 +1325,12 @@ def _org_alias(ctx: _Ctx, alias: str, pos: int) -> str | None:
                 return name
         if containing:
             return containing[0]
+        if low[0] in _COMPANY_WORDS and len(low) == 1:  # "the company": the latest name not a person's
+            people = {w for person in ctx.people for w in person.split()}
+            for at, name in reversed(ctx.names()):
+                name_words = name.split()
+                if at < pos and not any(w in people or w.lower() in _TITLE_WORDS for w in name_words):
+                    return name
         if low == ["agency"]:  # "the agency": the latest government body named, whatever its name's noun
             for _, name in reversed(names):
                 if any(_POSSESSIVE_S_RE.sub("", w.lower()) in _AGENCY_WORDS for w in name.split()):
@@ -1339,6 +1370,7 @@ def _resolve_alias(ctx: _Ctx, sp: str, pos: int) -> str:
                     if (
                         first.strip(".").lower() not in _TITLE_WORDS
                         and first.lower() not in _ORG_WORDS
+                        and first not in _LEADING_FUNCTION_WORDS
                         and first.lower() not in ("the", "a", "an", "and", "but", "said", "told", "by")
                     ):
                         full = f"{first} {toks[0]}"
@@ -1355,6 +1387,8 @@ def _resolve_alias(ctx: _Ctx, sp: str, pos: int) -> str:
             full = _org_alias(ctx, stripped, pos)  # "the fiscal office" -> "Legislative Fiscal Office"
             if full:
                 return full
+            if all(t[:1].isupper() for t in st):
+                return stripped  # "Commerce Department" is not the "Labor Department" quoted before
         for raw, resolved in reversed(ctx.speakers):
             if raw.split() and raw.split()[-1] == head and (raw != stripped.lower() or resolved.lower() != raw):
                 return resolved
@@ -1474,8 +1508,18 @@ def _doc_speaker(np: str, ctx: _Ctx, pos: int, subject: str | None) -> str:
         ctx.speakers.append((desc.lower(), res))
         return res
     res = _resolve_alias(ctx, desc, pos)
+    if res.lower() == desc.lower() and desc.lower() in _DOC_NOUNS:
+        res = _latest_issuer(ctx) or res  # "The audit examined" after "A report by the City Auditor found"
     ctx.speakers.append((desc.lower(), res))
     return res
+
+
+def _latest_issuer(ctx: _Ctx) -> str | None:
+    """The issuer of the document discussed last: what a bare "the audit", "the study" refers back to."""
+    for raw, res in reversed(ctx.speakers):
+        if raw.split() and raw.split()[-1] in _DOC_NOUNS and res.lower() != raw:
+            return res
+    return None
 
 
 def _clean_org(s: str, ctx: _Ctx, pos: int) -> str:
@@ -1537,6 +1581,10 @@ def _speaker_from_np(np: str, ctx: _Ctx, pos: int, subject: str | None = None) -
             return np, "anon"
         return None, "none"
     np = _TIME_BEFORE_BY_RE.sub("", np)  # "A report last month by the Fiscal Office": the time is not the issuer
+    np = _PAREN_ABBR_RE.sub("", np)  # "the Bureau of Labor Statistics (BLS)"
+    owned = _OWNED_NAME_RE.match(np)
+    if owned:
+        np = owned.group(1)  # "the department's Bureau of Labor Statistics": the bureau is named
     parts = [p.strip() for p in _COMMA_RE.split(np) if p.strip()]
     parts = [p for p in parts if not _REL_START_RE.match(p)] or parts
     if len(parts) > 1:
@@ -1901,7 +1949,7 @@ _ANCHOR_START_RE = re.compile(
     r"found|show|shows|showed|listed|counted|recorded|indicated|indicates|suggested|suggests|expects|outlined|"
     r"outlines|lays|laid|seeks|sought|asks|asked|calls|called|requests|requested|tallied|documented|concluded|"
     r"concludes|estimate|project|forecast|predict|report|claim|find|calculate|credited|credits|blamed|blames|recommended|recommends|urged|urges|touted|touts|boasted|boasts|"
-    r"highlighted|highlights)\b"
+    r"highlighted|highlights|analyzed|analysed|identified|reviewed|examined)\b"
 )
 
 
@@ -2171,9 +2219,7 @@ def _carried_anchor(sent, ss, se, mentions, ctx: _Ctx, since_poll: int) -> _Anch
         noun = dm.group("doc")
         issuer = next((res for raw, res in reversed(ctx.speakers) if raw.split() and raw.split()[-1] == noun), None)
         if issuer is None:  # "The audit" after "A report by the Office of the City Auditor": the latest document
-            issuer = next(
-                (res for raw, res in reversed(ctx.speakers) if raw.split() and raw.split()[-1] in _DOC_NOUNS), None
-            )
+            issuer = _latest_issuer(ctx)
         if issuer and issuer.lower() != noun and not _NEGATED_RE.search(sent):
             # "The survey of 1,029 adults, ...": the sample in the subject describes the document, it is not its claim
             of = _OF_PHRASE_RE.match(sent, dm.end())
