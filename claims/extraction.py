@@ -721,6 +721,11 @@ _CHANGE_BEFORE_RE = re.compile(
     r"close\s+to|up\s+to|as\s+much\s+as|just\s+over|just\s+under|less\s+than))?\s+$",
     re.I,
 )
+_RESTATED_CHANGE_RE = re.compile(
+    r"\b(?:(?P<inc>increase|rise|jump|gain|growth)|(?P<dec>drop|decline|decrease|reduction|cut|fall|loss))\s+of\s+"
+    r"[^,;%]{1,50},\s+or\s+(?:about\s+|roughly\s+|nearly\s+|almost\s+|some\s+)?$",
+    re.I,
+)
 _CHANGE_OF_RE = re.compile(
     r"\b(?:(?P<inc>increase|rise|jump|gain|growth|hike|boost|surge|climb|spike)|"
     r"(?P<dec>drop|decline|decrease|reduction|cut|fall|dip|plunge|slide|contraction))s?(?:\s+of|\s*[\u2014\u2013:]|\s+(?:was|is|of\s+some))\s+"
@@ -1279,6 +1284,10 @@ _AGENCY_WORDS = frozenset(
 )
 
 
+def _looks_titled(name: str) -> bool:
+    return any(w.lower().strip(".") in _TITLE_WORDS for w in name.split())
+
+
 def _is_org_word(word: str) -> bool:
     w = _POSSESSIVE_S_RE.sub("", word.lower().strip(".,"))
     return w in _ORG_WORDS or w in _MORE_ORG_WORDS or (w.endswith("s") and w[:-1] in _ORG_WORDS)
@@ -1310,8 +1319,8 @@ def _org_alias(ctx: _Ctx, alias: str, pos: int) -> str | None:
         return None
     low = [w.lower() for w in words]
     if len(words) == 1 and words[0][:1].isupper() and low[0] not in _ORG_WORDS:
-        for _, name in names:
-            if low[0] in name.lower().split():
+        for at, name in (*names, *ctx.names()):
+            if at < pos and name != alias and low[0] in name.lower().split() and not _looks_titled(name):
                 return name
         return None
     if 1 <= len(words) <= 3 and low[-1] in _ORG_WORDS:
@@ -1494,7 +1503,7 @@ def _doc_speaker(np: str, ctx: _Ctx, pos: int, subject: str | None) -> str:
         res = (subject.get() if isinstance(subject, _LazySubject) else subject) or np
         ctx.speakers.append((low.split(" ", 1)[1], res))
         return res
-    m = _POSSESSIVE_RE.match(np)
+    m = _POSSESSIVE_RE.match(_PP_TAIL_RE.sub("", np))
     if m and m.group("rest").split()[-1].lower() in _DOC_NOUNS:
         res = _resolve_alias(ctx, _strip_article(_norm_ws(m.group("owner"))), pos)
         ctx.speakers.append((m.group("rest").lower(), res))
@@ -1978,6 +1987,7 @@ _DOC_NP_RE = re.compile(
 )
 _COMMA_RE = re.compile(r",(?!\d)")
 _INVERSION_VERBS = frozenset(("said", "says", "told", "wrote", "added", "reported"))
+_COORD_END_RE = re.compile(r"[a-z]\s+(?:but|and)\s+(?:(?:also|then|later)\s+)?$")  # "declined to comment but said"
 _LEAD_NAME_RE = re.compile(r"((?:[A-Z][\w.'\u2019-]+\s+){1,3}[A-Z][\w'\u2019-]+),\s")
 _ROLE_WORDS = _TITLE_WORDS | frozenset("author authors head president expert scholar fellow economist official".split())
 _SUBORD_BOUND_RE = re.compile(
@@ -2111,6 +2121,10 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
                 break
             if _PREP_START_RE.match(ps_clean) or _FINITE_RE.search(ps_clean):
                 break
+            last_word = ps_clean.rsplit(None, 1)[-1]
+            if not run and last_word.lower() in ("he", "she", "they", "we") and last_word != ps_clean:
+                run, run_start = [last_word], b - len(last_word)  # "told the Ledger he expects"
+                break
             run.insert(0, ps_clean)
             run_start = a
             if len(run) == 1 and ps_clean.lower() in _PRONOUNS:
@@ -2128,6 +2142,7 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
         after = sent[m.end() :]
         if (
             not whole_np
+            and not (run and verb in ("told", "tells") and _acceptable_np(", ".join(run), vkind))
             and verb in _INVERSION_VERBS
             and _INVERSION_BEFORE_RE.search(before)
             and _INVERSION_NP_RE.match(after)
@@ -2139,6 +2154,11 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
             if speaker:
                 np_s = ss + m.end()
                 anchors.append(_Anchor(speaker, cls, verb == "reported", np_s, np_s + len(np_raw), a_pos, ss, se, True))
+            continue
+        subj = subject.get() if vkind == "strong" and _COORD_END_RE.search(before) else None
+        if subj:  # "A spokesperson declined to comment but said": the sentence's subject said it
+            cls = "person" if _looks_personal_name(subj.split()) else _classify(subj)
+            anchors.append(_Anchor(subj, cls, False, ss, ss, a_pos, ss + m.end(), se, False))
             continue
         if not run:
             if bm and _THAT_END_RE.search(bm.group()) and not seg.strip():
@@ -2166,7 +2186,7 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
             continue
         mention_after = any(x[0] >= m.end() for x in m_spans)
         mention_before = any(x[1] <= run_start for x in m_spans)
-        relative = bool(bm and _REL_BOUND_RE.match(bm.group()))
+        relative = bool(bm and (_REL_BOUND_RE.match(bm.group()) or _SUBORD_BOUND_RE.match(bm.group())))
         trailing = bool(
             run_start
             and _LETTER_RE.search(sent, body_off, run_start)
@@ -2783,6 +2803,9 @@ def _change_sign(text: str, mm: _M, before: str) -> int:
     om = _CHANGE_OF_RE.search(before)
     if om:
         return -1 if om.group("dec") else 1
+    rm = _RESTATED_CHANGE_RE.search(text, max(0, mm.start - 90), mm.start)
+    if rm:
+        return -1 if rm.group("dec") else 1
     am = _CHANGE_AFTER_RE.match(text, mm.end)
     if am and not _OF_TO_END_RE.search(before[-25:]):
         if am.group("incn"):
