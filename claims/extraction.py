@@ -750,12 +750,16 @@ _FORECAST_CUE_RE = re.compile(
     r"(?:is|are|was|were)\s+(?:un)?likely\s+to|on\s+(?:pace|course)\s+to|poised\s+to|due\s+to\s+(?!the\b|a\b|an\b))\b"
     r"|'ll\b|\u2019ll\b"
 )
+_CLOSED_RELATIVE_RE = re.compile(r",\s+(?:which|who|whose|where)\b[^,;]*,")
 _NEW_CLAUSE_RE = re.compile(r";|,\s+and\s+that\b|,\s+but\b|\band\s+that\b")
 
 
 def _cue_window_start(text: str, start: int, end: int) -> int:
-    """Start of the last clause in text[start:end]: "would cost $250, and that 2 in 5 riders do not own a car"."""
+    """Start of the last clause in text[start:end]: "would cost $250, and that 2 in 5 riders do not own a car",
+    "the rent, which caps what a voucher will cover, is $1,684"."""
     for m in _NEW_CLAUSE_RE.finditer(text, start, end):
+        start = m.end()
+    for m in _CLOSED_RELATIVE_RE.finditer(text, start, end):
         start = m.end()
     return start
 
@@ -763,6 +767,10 @@ def _cue_window_start(text: str, start: int, end: int) -> int:
 _NEXT_PERIOD_RE = re.compile(
     r"[^,;]{0,60}?\bnext\s+(?:year|fiscal\s+year|month|week|quarter|season|summer|spring|fall|winter|decade|"
     rf"{_MONTH_FULL})\b"
+)
+_PLANNED_AFTER_RE = re.compile(
+    r"(?:\s+[a-z-]+){0,2}?\s+(?:that\s+)?(?:the\s+|its\s+|their\s+)?[\w'\u2019-]+\s+"
+    r"(?:expects?|plans?|intends?|hopes?|aims?|is\s+expected|are\s+expected)\s+to\b"
 )
 _NOW_BEFORE_RE = re.compile(r"\b(?:currently|now|today|at\s+present)\s+(?:at\s+|about\s+)?$", re.I)
 _WILL_AFTER_RE = re.compile(
@@ -1574,6 +1582,37 @@ def _pick_part(parts: list[str]) -> str:
     return parts[0]
 
 
+_SENTENCE_START_RE = re.compile(r"(?:[.!?][\"\u201d]?\s+(?=[A-Z\"\u201c])|\n)")
+_ACTS_AFTER_RE = re.compile(
+    r"(?:,\s\d{1,3},)?\s+(?:\w+ly\s+)?(?:said|says|told|tells|wrote|writes|has|have|had|is|was|cited|argued|"
+    r"claimed|testified|added|noted|estimated|explained)\b"
+)
+_NAME_RUN_RE = re.compile(r"(?:[A-Z][\w.'\u2019-]+\s+){1,4}[A-Z][\w'\u2019-]+")
+
+
+def _person_earlier_in_sentence(ctx: _Ctx, pos: int) -> str | None:
+    """The last person named before ``pos`` in its sentence ("Director Alan Pruitt told the Ledger he"), so a
+    pronoun does not jump back to the person of an earlier paragraph."""
+    window = ctx.text[max(0, pos - 300) : pos]
+    starts = [m.end() for m in _SENTENCE_START_RE.finditer(window)]
+    window = window[starts[-1] :] if starts else window
+    found: list[tuple[int, str]] = []
+    for m in _NAME_RUN_RE.finditer(window):
+        if not _ACTS_AFTER_RE.match(window, m.end()):
+            continue
+        toks = m.group().split()
+        named = _name_after_title(toks)
+        if named and len(named.split()) >= 2:
+            found.append((m.start(), named))
+        elif _looks_personal_name(toks):
+            found.append((m.start(), m.group()))
+    for person in ctx.people:  # a surname alone: "Calloway has cited a figure: she wrote"
+        for m in re.finditer(rf"\b{re.escape(person.split()[-1])}\b", window):
+            if _ACTS_AFTER_RE.match(window, m.end()):
+                found.append((m.start(), person))
+    return max(found)[1] if found else None
+
+
 def _speaker_from_np(np: str, ctx: _Ctx, pos: int, subject: str | None = None) -> tuple[str | None, str]:
     """Clean a raw noun phrase into (speaker, class); class: person, org, outlet, doc, doc_outlet, anon, none."""
     np = _norm_ws(np.strip(" ,.;:\"\u201c\u201d'\u2018\u2019"))
@@ -1584,8 +1623,10 @@ def _speaker_from_np(np: str, ctx: _Ctx, pos: int, subject: str | None = None) -
     low = np.lower()
     if low in _PRONOUNS:
         kind = _PRONOUNS[low]
-        if kind == "person" and ctx.last_person:
-            return ctx.last_person, "person"
+        if kind == "person":
+            person = _person_earlier_in_sentence(ctx, pos) or ctx.last_person
+            if person:
+                return person, "person"
         if kind == "anon":
             return np, "anon"
         return None, "none"
@@ -1644,7 +1685,7 @@ def _speaker_from_np(np: str, ctx: _Ctx, pos: int, subject: str | None = None) -
 
 
 def _acceptable_np(np: str, verb_kind: str) -> bool:
-    s = _norm_ws(np.strip(" ,.;:"))
+    s = _PAREN_ABBR_RE.sub("", _TIME_BEFORE_BY_RE.sub("", _norm_ws(np.strip(" ,.;:"))))
     s = _strip_trailing(_LEAD_TRIM_RE.sub("", s)).strip(" ,")
     if not s:
         return False
@@ -1902,6 +1943,9 @@ def extract(text: str, published: date | None = None) -> list[Candidate]:
             qi += 1
         if mentions:
             _finish_sentence(text, ss, se, sent, mentions, anchors, quotes, q_starts, quote_speakers, published, out)
+        lead = _AGED_NAME_RE.match(sent)  # "Tanya Rhodes, 41, who has waited six years, applied": a person
+        if lead and _looks_personal_name(lead.group(1).split()):
+            ctx.add_person(lead.group(1))
         low = sent.translate(_ASCII_LOWER)
         for t in _TITLE_START_RE.finditer(low):
             m = _TITLED_NAME_RE.match(sent, t.start())
@@ -1988,6 +2032,7 @@ _DOC_NP_RE = re.compile(
 _COMMA_RE = re.compile(r",(?!\d)")
 _INVERSION_VERBS = frozenset(("said", "says", "told", "wrote", "added", "reported"))
 _COORD_END_RE = re.compile(r"[a-z]\s+(?:but|and)\s+(?:(?:also|then|later)\s+)?$")  # "declined to comment but said"
+_AGED_NAME_RE = re.compile(r"((?:[A-Z][\w.'\u2019-]+\s+){1,3}[A-Z][\w'\u2019-]+),\s\d{1,3},")
 _LEAD_NAME_RE = re.compile(r"((?:[A-Z][\w.'\u2019-]+\s+){1,3}[A-Z][\w'\u2019-]+),\s")
 _ROLE_WORDS = _TITLE_WORDS | frozenset("author authors head president expert scholar fellow economist official".split())
 _SUBORD_BOUND_RE = re.compile(
@@ -2216,6 +2261,8 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
         issuer = next((a.speaker for a in anchors if a.speaker and a.cls in ("person", "org", "outlet")), None)
         if issuer:
             ctx.speakers.append((lead.group(1).lower(), issuer))
+            if _POLL_WORD_RE.search(lead.group(1)):
+                ctx.last_poll = (issuer, "doc")
     if anchors and anchors[-1].speaker:
         _remember(ctx, anchors[-1].speaker)
     return anchors
@@ -2226,7 +2273,7 @@ _OF_PHRASE_RE = re.compile(r"\s+of\s+[^,;]*?(?=,|\s+(?:has|have|had|is|was|were|
 _NEGATED_RE = re.compile(r"\b(?:does|do|did|could|would)\s+not\b|n['\u2019]t\b", re.I)
 _POLL_RESULT_RE = re.compile(
     r"\b(?:support|supported|oppose|opposed|approval|approve|favor|favorable|unfavorable|respondents|surveyed|polled|"
-    r"unanimous|independents|Republicans|Democrats|voters|undecided|unsure)\b"
+    r"unanimous|independents|Republicans|Democrats|voters|undecided|unsure|among)\b"
 )
 
 
@@ -2473,6 +2520,8 @@ def _find_mentions(text: str, lower: str, masked: bytearray, cited: set[str]) ->
             continue
         if spelled and sg is None and _TOP_BEFORE_RE.search(text, max(0, s - 12), s):
             continue
+        if spelled and not has_scale and sg is None and _DEFINITE_BEFORE_RE.search(text, max(0, s - 8), s):
+            continue  # "the two tallies", "both three": things already counted, no new figure
         if not spelled and not has_scale and "," not in surf and "." not in surf and surf in cited:
             continue  # the number of a section cited earlier ("more 1326 prosecutions")
         if sg == "pp":
@@ -2535,13 +2584,36 @@ def _find_mentions(text: str, lower: str, masked: bytearray, cited: set[str]) ->
             continue
         out.append(_M(m.start(), m.end(), Decimal(10), "years"))
     out.sort(key=lambda x: x.start)
+    out = _for_every(text, out)
     _ranges(text, out)
+    return out
+
+
+_FOR_EVERY_RE = re.compile(r"\b(one|a|an|\d+(?:\.\d+)?)\s+(?:[a-z]+\s+){0,2}?for\s+(?:every|each)\s+$", re.I)
+
+
+def _for_every(text: str, ms: list[_M]) -> list[_M]:
+    """"one voucher for every 25 applicants" is a ratio, 1/25 with the noun "applicants", as "N per 100,000"."""
+    out: list[_M] = []
+    for mm in ms:
+        fm = _FOR_EVERY_RE.search(text, max(0, mm.start - 40), mm.start) if mm.unit == "count" else None
+        if fm and mm.value:
+            first = fm.group(1).lower()
+            numerator = Decimal(1) if first in ("one", "a", "an") else Decimal(first)
+            while out and out[-1].end > fm.start():
+                out.pop()  # "2 officers for every 1,000 residents": the 2 is the ratio's, not a count
+            ratio = _M(fm.start(1), mm.end, numerator / mm.value, "ratio", mm.noun)
+            ratio.noun_direct = True
+            out.append(ratio)
+            continue
+        out.append(mm)
     return out
 
 
 _SUBDAY_RE = re.compile(r"[\s-](?:hours?|minutes?|seconds?|hrs?|mins?)\b", re.I)
 _CURRENCY_RE = re.compile(r"^(?:US\s?\$|\$|USD\s?)\s?", re.I)
 _HAS_SCALE_RE = re.compile(r"(?i)\b(?:dozen|hundred|thousand|million|billion|trillion)\b")
+_DEFINITE_BEFORE_RE = re.compile(r"(?i)\b(?:the|these|those|both)\s+$")
 _TOP_BEFORE_RE = re.compile(r"(?i)\b(?:top|first|last)\s+$")
 _MULT = {"twice": 2, "double": 2, "triple": 3, "quadruple": 4, "doubled": 2, "tripled": 3, "quadrupled": 4}
 _MULT_AFTER_RE = re.compile(r"\s+(?:as|the|that|than|what)\b", re.I)
@@ -2666,6 +2738,7 @@ def _finish_sentence(text, ss, se, sent, mentions, anchors, quotes, q_starts, qu
                 future_by
                 or _FORECAST_CUE_RE.search(text, _cue_window_start(text, max(ss, mm.start - 90), mm.start), mm.start)
                 or _NEXT_PERIOD_RE.match(text, mm.end, se)  # "$38 million in the year that begins next July"
+                or _PLANNED_AFTER_RE.match(text, mm.end, se)  # "1,950 vouchers the authority expects to issue"
                 or (  # "A final bump, to $15, will follow on Jan. 1" (but "currently $2.25, will climb")
                     _WILL_AFTER_RE.match(text, mm.end) and not _NOW_BEFORE_RE.search(text, max(ss, mm.start - 20), mm.start)
                 )
