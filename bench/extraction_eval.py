@@ -49,6 +49,7 @@ SPLITS = {
         "as blind, written after the fixes blind2 prompted",
         "precision 0.961, recall 0.968, qualifier 1.000, speaker 0.653 (n=95), unattributed given a speaker 0/27",
     ),
+    "blind4": ("as blind, written after the fixes blind3 prompted", ""),
 }
 
 

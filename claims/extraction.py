@@ -1315,8 +1315,6 @@ def _org_alias(ctx: _Ctx, alias: str, pos: int) -> str | None:
     initials ("USCIS", "CDC"), one of its distinctive words ("the Continuum's report"), or all of its words
     ("the fiscal office's report"); for a bare generic noun ("the department"), the latest name with that noun."""
     names = [(at, name) for at, name in ctx.orgs() if at < pos and name != alias]
-    if not names:
-        return None
     words = alias.split()
     if len(words) == 1 and _ACRONYM_RE.match(alias):
         letters = alias.replace(".", "")
@@ -1330,6 +1328,8 @@ def _org_alias(ctx: _Ctx, alias: str, pos: int) -> str | None:
         for at, name in (*names, *ctx.names()):
             if at < pos and name != alias and low[0] in name.lower().split() and not _looks_titled(name):
                 return name
+        return None
+    if not names and low[0] not in _COMPANY_WORDS:
         return None
     if 1 <= len(words) <= 3 and low[-1] in _ORG_WORDS:
         containing = [name for _, name in reversed(names) if all(w in name.lower().split() for w in low)]

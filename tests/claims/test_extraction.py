@@ -597,3 +597,68 @@ def test_a_title_case_headline_is_no_organisation_name():
     )
     found = extract(text, PUB)
     assert [(c.surface, c.speaker) for c in found] == [("$118 billion", "Washington Post")]
+
+
+@pytest.mark.parametrize("text,surface,speaker", [
+    # an acronym in parentheses, a possessive before a named bureau
+    ("The Labor Department said prices rose. On a year-over-year basis, the index was up 3.1%, according to the "
+     "department's Bureau of Labor Statistics (BLS).", "3.1%", "Bureau of Labor Statistics"),
+    # a capitalised department is itself, not the department quoted before
+    ("The Labor Department said prices rose 0.4%. Retail sales rose 1.4% in March, Commerce Department figures "
+     "released Wednesday showed.", "1.4%", "Commerce Department"),
+    # "the company" is the latest company named; a bare name its full form
+    ("At Calder Home Furnishings, an Ohio-based chain, the squeeze is showing. Revenue rose 5.2%, the company said. "
+     "Calder now expects earnings of $2.10 a share, it said.", "5.2%", "Calder Home Furnishings"),
+    ("At Calder Home Furnishings, an Ohio-based chain, the squeeze is showing. Calder now expects earnings of $2.10 "
+     "a share.", "$2.10", "Calder Home Furnishings"),
+    # a participle after the document, an acronym after the issuer
+    ("A survey of member companies by the National Association of Home Retailers (NAHR), published Tuesday in a "
+     "22-page report, found that 71% had raised prices.", "71%", "National Association of Home Retailers"),
+    # a tracker is a document; a subordinate clause's "found" is no attribution
+    ("At least 20.4 million people have been disenrolled, according to KFF's unwinding tracker. Roughly 69% of them "
+     "lost coverage for procedural reasons, rather than because a state found them ineligible, the tracker shows.",
+     "69%", "KFF"),
+    # "told the newsletter" after the subject, with an age in between
+    ("Uncompensated care reached $18.7 million, Tom Albrecht, 58, the hospital's chief financial officer, told the "
+     "newsletter.", "$18.7 million", "Tom Albrecht"),
+    # emphatic "do", a possessive document, rosters a department provided
+    ("Crime data published by the Port Alden Police Department show 1,184 crimes. The department's figures do show "
+     "612 violent crimes in that stretch.", "612", "Port Alden Police Department"),
+    ("The Port Alden Police Department was asked. Personnel rosters the police department provided to the Ledger "
+     "show 548 sworn officers.", "548", "Port Alden Police Department"),
+    # the pronoun is the one who acts in the sentence
+    ("Renee Calloway spoke first. Budget Director Alan Pruitt told the Ledger he expects a gap of $44.8 million.",
+     "$44.8 million", "Alan Pruitt"),
+    ("Council member Renee Calloway said crime rose. Budget Director Alan Pruitt said the city is short. Calloway has "
+     "cited a different figure before: she wrote in a June op-ed that the city faced a $38 million deficit.",
+     "$38 million", "Renee Calloway"),
+    ('"It is a lottery," said Rachel Okafor, an immigration attorney. Some who drew Judge Dennis Whitlock, she said, '
+     "waited more than four years.", "four years", "Rachel Okafor"),
+    # a coordinated verb takes the sentence's subject
+    ("A Justice Department spokesperson declined to comment on the findings but said in an emailed statement that "
+     "the department has hired more than 200 immigration judges.", "200", "Justice Department spokesperson"),
+    # a document's complement, "for next fiscal year"
+    ("The Justice Department runs the courts. The department's budget request for next fiscal year projects that "
+     "the hires will shrink the backlog by 15 percent.", "15 percent", "Justice Department"),
+])
+def test_attribution_shapes_of_round_three(text, surface, speaker):
+    c = one(text, surface)
+    assert norm(c.speaker) == norm(speaker)
+
+
+def test_figures_of_round_three():
+    c = one("That works out to about one voucher for every 25 applicants.", "one voucher for every 25")
+    assert (c.value, c.unit, c.counted_noun) == (Decimal("0.04"), "ratio", "applicants")
+    c = one("48,612 households applied for the roughly 1,950 vouchers the authority expects to issue this year.", "1,950")
+    assert c.kind == "forecast"
+    c = one("The fair market rent, which caps what a voucher will cover, is $1,684 this fiscal year.", "$1,684")
+    assert c.kind == "level"
+    c = one("Enrollment fell. That amounts to a net drop of roughly 13.4 million enrollees, or about 14 percent.",
+            "14 percent")
+    assert (c.kind, c.value) == ("change", Decimal(-14))
+    assert [x.surface for x in extract("By the time it closed Monday, 48,612 households had applied.", PUB)] == [
+        "48,612"
+    ]
+    assert extract("The gap between the two tallies reflects people who were reinstated.", PUB) == []
+    assert one("Emergency visits topped 410,000 across its nine hospitals.", "nine").counted_noun == "hospitals"
+    assert one("We were expected to close 700 cases every year.", "700").kind == "level"
