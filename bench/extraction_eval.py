@@ -49,7 +49,10 @@ SPLITS = {
         "as blind, written after the fixes blind2 prompted",
         "precision 0.961, recall 0.968, qualifier 1.000, speaker 0.653 (n=95), unattributed given a speaker 0/27",
     ),
-    "blind4": ("as blind, written after the fixes blind3 prompted", ""),
+    "blind4": (
+        "as blind, written after the fixes blind3 prompted, asked for hard attribution shapes on purpose",
+        "precision 0.940, recall 0.969, qualifier 1.000, speaker 0.596 (n=104), unattributed given a speaker 2/21",
+    ),
 }
 
 
