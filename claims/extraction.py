@@ -334,7 +334,8 @@ _DOC_NOUNS = frozenset(
     "filing filings documents document poll polls survey surveys study studies analysis analyses audit audits "
     "budget request requests statement statements presentation presentations projections projection estimates "
     "estimate review reviews letter letters email emails complaint indictment lawsuit bill plan tally count "
-    "tracker trackers dashboard roster rosters payroll index op-ed "
+    "tracker trackers dashboard roster rosters payroll index op-ed map maps investigation investigations inquiry "
+    "probe examination breakdown "
     "database dataset release table tables chart guidance draft brief briefing assessment forecast results "
     "findings".split()
 )
@@ -421,7 +422,7 @@ _CITE_WORDS = (
     r"docket|route|highway|interstate|local|precinct|ward|proposition|prop\.|measure|item|form|page|pages|"
     r"executive\s+order|resolution|case\s+no\.|no\.|nos\.|exhibit|appendix|table|figure|fig\.|pp?\.|line|"
     r"volume|vol\.|issue|flight|unit|suite|room|apt\.|district|precincts|box|stat\.|stats\.|initiative|ordinance|"
-    r"referendum|question|plank)"
+    r"referendum|question|plank|priority|phase|stage|tier|level|category|zone|grade)"
 )
 # Patterns that start at a digit run (matched there only) ...
 _MASK_DIGIT_RE = re.compile(
@@ -449,7 +450,7 @@ _MASK_CTX_RE = re.compile(
     r"(?:/[^\s,;)\"\u201d]*+)?)"
     r"|(?P<email>\b[\w.+-]++@[\w-]++\.[\w.-]++)"
     r"|(?P<handle>(?<![\w@])[@#][A-Za-z_0-9]\w*)"
-    r"|(?P<phone>\b(?i:text|texting|call|calling|dial|dialing)\s+\d{3,}\b)"
+    r"|(?P<phone>\b(?i:text|texting|texted|call|calling|called|dial|dialing|dialed)\s+\d{3,}\b)"
     rf"|(?P<date>\b{_MONTH_ANY}\s\d{{1,2}}(?:st|nd|rd|th)?(?:\s?[-\u2013]\s?\d{{1,2}})?(?:,?\s\d{{4}})?\b)"
     r"|(?P<uscode>\b(?:U\.S\.C\.|USC|C\.F\.R\.|CFR)\s*(?:\u00a7+\s*)?\d[\w().-]*|\u00a7+\s*\d[\w().-]*)"
     rf"|(?P<cite>\b(?:H\.\s?R\.|S\.|H\.\s?B\.|S\.\s?B\.|HB|SB|AB|HF|SF|LB|LD|HJR|SJR|Pub\.\s?L\.|{_CITE_WORDS})\s?(?:\d[\w.()\u2013-]*"
@@ -497,6 +498,7 @@ _TRIGGER_WORDS = frozenset(
     "box h.r s h.b s.b hb sb ab l u.s.c usc c.f.r cfr \u00a7 \u00a7\u00a7 text call dial under over aged age ages of "
     "than jan january feb february mar march apr april may jun june jul july aug august sep sept september oct "
     "october nov november dec december stat stats initiative ordinance referendum question plank hf sf lb ld "
+    "priority phase stage tier level category zone grade dialed called texted "
     "hjr sjr dialing calling texting".split()
 )
 _TOKEN_TRIGGER_RE = re.compile(r"[@#/:\u00a7]|www\.|\.(?:com|org|gov|net|edu|news|io|us|co|info|tv)\b")
@@ -567,7 +569,7 @@ _SUFFIX_RE = re.compile(
     r"|(?P<cents>\s(?:cents?)\b|\u00a2)"
     r"|(?P<dur>(?:\s|-)(?P<du>years?|months?|weeks?|days?|decades?)\b(?P<old>-old)?)"
     r"|(?P<times>\s(?:times\b|fold\b)|-fold\b)"
-    r"|(?P<per>\sper\s(?P<per_den>1,000,000|100,000|10,000|1,000|100|one\smillion|a\smillion|million|thousand)(?![\d,])"
+    r"|(?P<per>(?:\s(?!per\b)[a-z]+)?\sper\s(?P<per_den>1,000,000|100,000|10,000|1,000|100|one\smillion|a\smillion|million|thousand)(?![\d,])"
     r"(?:\s(?P<per_noun>[a-z]+))?)",
     re.I,
 )
@@ -707,7 +709,7 @@ _DEC_VERBS = (
     r"cut|cuts|cutting|reduce|reduced|reduces|reducing|fell|fall|falls|falling|fallen|drop|dropped|drops|dropping|"
     r"decline|declined|declines|declining|decrease|decreased|decreases|decreasing|down|lower|lowered|lowering|"
     r"slash|slashed|slashing|shrank|shrink|shrinks|shrunk|plunge|plunged|plummeted|plummet|tumbled|tumble|dip|"
-    r"dipped|sank|sunk|sink|slid|slide|slipped|slip|contracted|shed|trimmed|trim"
+    r"dipped|sank|sunk|sink|slid|slide|slipped|slip|contracted|shed|trimmed|trim|lost|loses|lose|losing"
 )
 _INC_VERBS = (
     r"up|rose|rise|rises|rising|risen|increase|increased|increases|increasing|grew|grow|grows|growing|grown|"
@@ -998,12 +1000,12 @@ _V_WEAK = (
     r"outlined|outlines|lays\s+out|laid\s+out|seeks|sought|asks\s+for|asked\s+for|calls\s+for|"
     r"called\s+for|requests|requested|tallied|documented|concluded|concludes|credited|credits|blamed|blames|"
     r"recommended|recommends|urged|urges|touted|touts|boasted|boasts|highlighted|highlights|analyzed|analysed|"
-    r"identified|reviewed|examined"
+    r"identified|reviewed|examined|indicate|attributes|attributed"
 )
 _ANCHOR_RE = re.compile(
     r"(?P<acc>\b[Aa]ccording\s+to\s+|\b[Pp]er\s+(?=(?:the|its|their)\s+[\w.'\u2019 -]{1,60}?(?:data|figures|count|estimates?)\b)"
-    r"|\b[Bb]y\s+(?=(?:the\s+|its\s+|their\s+)?[\w.'\u2019 -]{1,60}?['\u2019]s?\s+(?:own\s+)?(?:count|estimates?|"
-    r"tally|calculations?|reckoning|math|figures|data)\b))"
+    r"|\b[Bb]y\s+(?=(?:(?:the\s+|its\s+|their\s+)?[\w.'\u2019 -]{1,60}?['\u2019]s?|his|her)\s+(?:own\s+)?(?:count|"
+    r"estimates?|tally|calculations?|reckoning|math|figures|data)\b))"
     r"|(?P<part>,?\s*\b(?:telling|saying|adding|noting|warning|arguing|insisting|explaining)\b)"
     r"|(?P<neg>\b(?:did\s+not|does\s+not|do\s+not|didn['\u2019]t|doesn['\u2019]t|would\s+not|wouldn['\u2019]t|"
     r"declined\s+to|refused\s+to|could\s+not|couldn['\u2019]t|won['\u2019]t|will\s+not|not)\s+(?:\w+\s+)?"
@@ -1086,6 +1088,7 @@ _NP_CUT_RE = re.compile(
     r")\b.*$",
     re.I | re.S,
 )
+_PRONOUN_ORG_RE = re.compile(r"^(?:her|his|their|its)\s+(office|department|agency|group|organization|union|company)$", re.I)
 _PAREN_ABBR_RE = re.compile(r"\s*\([A-Z][\w.&]{0,9}\)")
 _OWNED_NAME_RE = re.compile(r"^(?:the\s+|its\s+)?[a-z][\w-]*['\u2019]s?\s+((?:[A-Z][\w&.-]*)(?:\s+(?:of|for|and|the|&)?\s*[A-Z][\w&.-]*)+)$")
 _TIME_BEFORE_BY_RE = re.compile(
@@ -1169,11 +1172,16 @@ _DET_WIDE_RE = re.compile(
 )
 _WORDS_RE = re.compile(r"[^\W\d_][\w'\u2019-]*")
 _IN_DOC_START_RE = re.compile(r"(?:In|Under)\s+(?:a|an|its|their|his|her|the)\s+(?:[\w-]+\s+){0,3}?([a-z]+)\b")
-_IN_DOC_RE = re.compile(r"\s+in\s+(?:a|an|its|their|his|her|the)\s+(?:[\w-]+\s+){0,3}?([a-z]+)\b")
+_IN_DOC_RE = re.compile(
+    r"\s+in\s+(?:a|an|its|their|his|her|the)\s+(?:[\w-]+\s+){0,3}?(memo|report|statement|release|letter|filing|"
+    r"analysis|study|review|post|email|op-ed|presentation|testimony|assessment|survey|poll|audit|proposal|budget)\b"
+)
 _BY_COUNT_NP_RE = re.compile(
-    r"(?:the\s+|its\s+|their\s+)?[\w.'\u2019 -]{1,60}?(?:['\u2019]s?\s+)?(?:own\s+)?(?:count|estimates?|tally|"
+    r"(?:the\s+|its\s+|their\s+)?(?:[\w.'\u2019 -]{1,60}?(?:['\u2019]s?\s+)?|his\s+|her\s+)(?:own\s+)?(?:count|estimates?|tally|"
     r"calculations?|reckoning|math|figures|data)\b"
 )
+_PRONOUN_OWNER_RE = re.compile(r"(his|her)\s+(?:own\s+)?(?:count|estimate|tally|calculations?|reckoning|math)\b", re.I)
+_PASSIVE_BY_RE = re.compile(r"\s+by\s+(?P<np>(?:the\s+)?[A-Z][^,;.]*?)(?=,|;|\.\s|\.?$)")
 _ACC_STOP_RE = re.compile(r",(?!\d)|;|\s[\u2014\u2013]\s|[.!?]?[\"\u201d]?\s*$")
 _THAT_END_RE = re.compile(r"\b(?:that|which)\s+$")
 _LETTER_RE = re.compile(r"[A-Za-z]")
@@ -1286,6 +1294,7 @@ _MORE_ORG_WORDS = frozenset(
 )
 
 
+_GOVERNMENT_BODY_WORDS = frozenset("agency department bureau office administration commission authority".split())
 _COMPANY_WORDS = frozenset("company firm chain retailer business employer manufacturer insurer".split())
 _AGENCY_WORDS = frozenset(
     "department administration services service bureau office agency commission authority centers center".split()
@@ -1512,6 +1521,12 @@ def _doc_speaker(np: str, ctx: _Ctx, pos: int, subject: str | None) -> str:
         ctx.speakers.append((low.split(" ", 1)[1], res))
         return res
     m = _POSSESSIVE_RE.match(_PP_TAIL_RE.sub("", np))
+    if m and m.group("owner").split()[-1].lower() in _DOC_NOUNS:
+        owner = _strip_article(_norm_ws(m.group("owner")))
+        res = _resolve_alias(ctx, owner, pos)
+        if res.lower() == owner.lower():
+            res = _latest_issuer(ctx) or res  # "the report's breakdown by industry": the report's issuer
+        return res
     if m and m.group("rest").split()[-1].lower() in _DOC_NOUNS:
         res = _resolve_alias(ctx, _strip_article(_norm_ws(m.group("owner"))), pos)
         ctx.speakers.append((m.group("rest").lower(), res))
@@ -1520,6 +1535,11 @@ def _doc_speaker(np: str, ctx: _Ctx, pos: int, subject: str | None) -> str:
     caps = _caps_run(toks[:-1]) if toks and toks[-1].lower() in _DOC_NOUNS else []
     if len(caps) == 1 and (caps[0].lower() in _ORG_WORDS or caps[0].lower() == "federal"):
         caps = []  # "City budget documents", "Federal data": a capital for the sentence, not a named issuer
+    if len(toks) == 2 and toks[0].lower() in _GOVERNMENT_BODY_WORDS and toks[1].lower() in _DOC_NOUNS:
+        full = _org_alias(ctx, "agency" if toks[0].lower() == "agency" else toks[0].lower(), pos)
+        if full:  # "agency records show", "department data": the body named before
+            ctx.speakers.append((desc.lower(), full))
+            return full
     if caps and len(caps) < len(toks):
         res = _resolve_alias(ctx, " ".join(caps), pos)
         ctx.speakers.append((desc.lower(), res))
@@ -1541,6 +1561,7 @@ def _latest_issuer(ctx: _Ctx) -> str | None:
 
 def _clean_org(s: str, ctx: _Ctx, pos: int) -> str:
     s = _PARTICIPLE_CUT_RE.sub("", _NP_CUT_RE.sub("", _norm_ws(s))).strip(" ,.")
+    s = _OF_ITS_TAIL_RE.sub("", s)
     s = _COMMA_RE.split(s)[0].strip()
     s = _strip_article(s)
     toks = s.split()
@@ -1562,6 +1583,7 @@ def _clean_org(s: str, ctx: _Ctx, pos: int) -> str:
     return _resolve_alias(ctx, s, pos)
 
 
+_OF_ITS_TAIL_RE = re.compile(r"\s+(?:of|on|about)\s+(?:its|their|his|her)\s+.*$")
 _PERSON_OF_RE = re.compile(r"^(.+?)\s+(?:of|from|at|with)\s+(?:the\s+)?[A-Z].*$")
 _WHOSE_ORG_RE = re.compile(
     r"^whose\s+(?:group|organization|organisation|agency|company|union|office|firm|department|"
@@ -1584,8 +1606,9 @@ def _pick_part(parts: list[str]) -> str:
 
 _SENTENCE_START_RE = re.compile(r"(?:[.!?][\"\u201d]?\s+(?=[A-Z\"\u201c])|\n)")
 _ACTS_AFTER_RE = re.compile(
-    r"(?:,\s\d{1,3},)?\s+(?:\w+ly\s+)?(?:said|says|told|tells|wrote|writes|has|have|had|is|was|cited|argued|"
-    r"claimed|testified|added|noted|estimated|explained)\b"
+    r"(?:,\s\d{1,3},)?(?:,\s(?:a|an|the)\s[^,]{1,80},)?\s+(?:\w+ly\s+)?(?:said|says|told|tells|wrote|writes|has|have|"
+    r"had|is|was|cited|argued|claimed|testified|added|noted|estimated|explained|sees|saw|believes|thinks|disputes|"
+    r"disagrees|agrees|spoke|speaks)\b"
 )
 _NAME_RUN_RE = re.compile(r"(?:[A-Z][\w.'\u2019-]+\s+){1,4}[A-Z][\w'\u2019-]+")
 
@@ -1593,9 +1616,9 @@ _NAME_RUN_RE = re.compile(r"(?:[A-Z][\w.'\u2019-]+\s+){1,4}[A-Z][\w'\u2019-]+")
 def _person_earlier_in_sentence(ctx: _Ctx, pos: int) -> str | None:
     """The last person named before ``pos`` in its sentence ("Director Alan Pruitt told the Ledger he"), so a
     pronoun does not jump back to the person of an earlier paragraph."""
-    window = ctx.text[max(0, pos - 300) : pos]
+    window = ctx.text[max(0, pos - 400) : pos]
     starts = [m.end() for m in _SENTENCE_START_RE.finditer(window)]
-    window = window[starts[-1] :] if starts else window
+    window = window[starts[-2] :] if len(starts) >= 2 else window  # this sentence and the one before
     found: list[tuple[int, str]] = []
     for m in _NAME_RUN_RE.finditer(window):
         if not _ACTS_AFTER_RE.match(window, m.end()):
@@ -1631,6 +1654,11 @@ def _speaker_from_np(np: str, ctx: _Ctx, pos: int, subject: str | None = None) -
             return np, "anon"
         return None, "none"
     np = _TIME_BEFORE_BY_RE.sub("", np)  # "A report last month by the Fiscal Office": the time is not the issuer
+    own = _PRONOUN_ORG_RE.match(np)
+    if own:
+        full = _org_alias(ctx, own.group(1).lower(), pos)
+        if full:  # "her office expects": the office named before
+            return full, "org"
     np = _PAREN_ABBR_RE.sub("", np)  # "the Bureau of Labor Statistics (BLS)"
     owned = _OWNED_NAME_RE.match(np)
     if owned:
@@ -1792,6 +1820,7 @@ class _M:
         "noun_direct",
         "drop",
         "base_qual",
+        "den",
     )
 
     def __init__(self, start, end, value, unit, noun="", vague=False, frac=False, spelled=False):
@@ -1810,6 +1839,7 @@ class _M:
         self.noun_direct = bool(noun)
         self.drop = False
         self.base_qual = None
+        self.den = None  # the denominator of a rate, "per 10,000"
 
 
 def _noun_after(text: str, pos: int, limit: int) -> str:
@@ -1909,9 +1939,14 @@ def extract(text: str, published: date | None = None) -> list[Candidate]:
     prev_anchors: list[_Anchor] = []
     last_quote: tuple[int, str, str] | None = None
     last_poll_si = -99
+    headline_end = _headline_end(text)
     for si, (ss, se) in enumerate(sentences):
         sent = text[ss:se]
         mentions = by_sent.get(si, [])
+        if se <= headline_end:
+            if mentions:  # "Broadband director pledges build-out as $1.07 billion nears": the paper's summary
+                _finish_sentence(text, ss, se, sent, mentions, [], quotes, q_starts, quote_speakers, published, out)
+            continue
         if mentions or _QUOTE_OR_COLON_RE.search(sent):
             poll_before = ctx.last_poll
             anchors = _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx)
@@ -1928,7 +1963,11 @@ def extract(text: str, published: date | None = None) -> list[Candidate]:
                 if _looks_personal_name(nm.split()):
                     ctx.add_person(nm)
             # and whose documents were named, for "the report" later: "a report by X", "In a report, X said"
-            for dm in (*_DOC_BY_SCAN_RE.finditer(sent), *_IN_DOC_SAID_SCAN_RE.finditer(sent)):
+            for dm in (
+                *_DOC_BY_SCAN_RE.finditer(sent),
+                *_IN_DOC_SAID_SCAN_RE.finditer(sent),
+                *_POSTED_DOC_SCAN_RE.finditer(sent),
+            ):
                 issuer = _clean_org(dm.group("by"), ctx, ss + dm.start("by"))
                 if issuer:
                     ctx.speakers.append((dm.group("doc").lower(), issuer))
@@ -1958,6 +1997,17 @@ def extract(text: str, published: date | None = None) -> list[Candidate]:
     return out
 
 
+_HEADLINE_RE = re.compile(r"\s*([^\n]{10,160})\n[ \t]*\n")
+
+
+def _headline_end(text: str) -> int:
+    """End of the article's headline: a first line of a few words with no full stop, then a blank line."""
+    m = _HEADLINE_RE.match(text)
+    if m and not m.group(1).rstrip().endswith((".", '"', "\u201d", ":")) and len(m.group(1).split()) <= 25:
+        return m.end(1)
+    return -1
+
+
 _ARTICLE_BEFORE_RE = re.compile(r"\b(?:an?|the|its|their)\s+$", re.I)
 _QUOTE_OR_COLON_RE = re.compile(r"[\"\u201c\u201d]|:\s*$")
 _DOC_BY_SCAN_RE = re.compile(
@@ -1968,6 +2018,11 @@ _IN_DOC_SAID_SCAN_RE = re.compile(
     r"^(?:In|Under)\s+(?:a|an|its|their|the)\s+(?:[\w-]+\s+){0,3}?(?P<doc>report|analysis|study|audit|review|memo|"
     r"letter|filing|statement|assessment)\b[^,]{0,40},\s+(?P<by>(?:the\s+)?[A-Z][\w&'\u2019.-]*(?:\s+[A-Z][\w&'\u2019.-]*)*)"
     r"\s+(?:said|says|found|finds|wrote|writes|reported|concluded|estimated)\b"
+)
+_POSTED_DOC_SCAN_RE = re.compile(
+    r"^(?P<by>(?:The\s+)?[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&'\u2019.-]*)*)\s+"
+    r"(?:posted|released|published|issued|updated|unveiled|put\s+out|filed)\s+(?:its|their|a|an|the)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?P<doc>report|dashboard|data|figures|survey|tracker|analysis|audit|study|estimates|budget)\b"
 )
 _NAME_SAID_RE = re.compile(
     r"\b([A-Z][\w'\u2019.-]+(?: [A-Z][\w'\u2019-]+){0,2}) (?:said|says|told|added|noted|wrote)\b"
@@ -2002,7 +2057,7 @@ _ANCHOR_START_RE = re.compile(
     r"found|show|shows|showed|listed|counted|recorded|indicated|indicates|suggested|suggests|expects|outlined|"
     r"outlines|lays|laid|seeks|sought|asks|asked|calls|called|requests|requested|tallied|documented|concluded|"
     r"concludes|estimate|project|forecast|predict|report|claim|find|calculate|credited|credits|blamed|blames|recommended|recommends|urged|urges|touted|touts|boasted|boasts|"
-    r"highlighted|highlights|analyzed|analysed|identified|reviewed|examined)\b"
+    r"highlighted|highlights|analyzed|analysed|identified|reviewed|examined|indicate|attributes|attributed)\b"
 )
 
 
@@ -2040,6 +2095,12 @@ _SUBORD_BOUND_RE = re.compile(
 )
 
 
+_INSERTED_PP_RE = re.compile(
+    r"^(?:in|on|at|during)\s+(?:a|an|its|their|his|her|the)\s+(?:[\w-]+\s+){0,3}?(?:report|statement|interview|letter|"
+    r"filing|memo|analysis|speech|testimony|release|review|post|email|news\s+conference|press\s+conference)\b"
+    r"|^of\s+(?:the\s+)?[A-Z]"
+)
+_OBJECT_AFTER_RE = re.compile(r"\s+(?:a|an|the|this|these|those|his|her|its|their|some|no|\d|\$)\b")
 _APPOSITIVE_REL_RE = re.compile(r"^(?:a|an|the)\s+[^,]*?\b(?:who|whose)\s", re.I)
 _PERFECT_BEFORE_RE = re.compile(r"\b(?:had|has|have|having|been|to)\s+(?:\w+ly\s+)?$", re.I)
 _NUMBER_AFTER_RE = re.compile(r"\s+(?:(?:about|nearly|roughly|some|another|more\s+than)\s+)?[$\d]")
@@ -2083,14 +2144,27 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
         if g in ("strong", "ambig", "weak"):
             g = "verb"
         a_pos = ss + m.start()
-        if g in ("neg", "passive") or _in_quote(quotes, a_pos):
+        if g == "passive" and not _in_quote(quotes, a_pos):
+            by = _PASSIVE_BY_RE.match(sent, m.end())
+            if by:  # "..., it was estimated by the Economic Policy Institute, a research group"
+                speaker, cls = _speaker_from_np(by.group("np"), ctx, a_pos, subject)
+                if speaker:
+                    np_s = ss + by.start("np")
+                    anchors.append(_Anchor(speaker, cls, False, np_s, np_s + len(by.group("np")), a_pos, ss, se, True))
+            continue
+        if g == "neg" or _in_quote(quotes, a_pos):
             continue
         if g == "acc":
             rest = sent[m.end() :]
             by_count = m.group()[:1] in "BbPp"  # "by the agency's count", "per the agency's own data"
             stop = _BY_COUNT_NP_RE.match(rest) if by_count else _ACC_STOP_RE.search(rest)
             np_raw = (rest[: stop.end()] if by_count else rest[: stop.start()]) if stop else rest
-            speaker, cls = _speaker_from_np(np_raw, ctx, a_pos, subject)
+            owner = _PRONOUN_OWNER_RE.match(np_raw) if by_count else None
+            if owner:  # "By her count": the person the pronoun stands for
+                np_raw = np_raw[: owner.end()]
+                speaker, cls = _speaker_from_np("she" if owner.group(1).lower() == "her" else "he", ctx, a_pos, subject)
+            else:
+                speaker, cls = _speaker_from_np(np_raw, ctx, a_pos, subject)
             if not speaker:
                 continue
             leading = not sent[body_off : m.start()].strip(" ,")
@@ -2164,6 +2238,8 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
                     run_start = a
                     continue
                 break
+            if not run and _INSERTED_PP_RE.match(ps_clean) and a > cstart:
+                continue  # "X, in a 68-page report released Thursday, found", "X, 58, of Rio Seco County said"
             if _PREP_START_RE.match(ps_clean) or _FINITE_RE.search(ps_clean):
                 break
             last_word = ps_clean.rsplit(None, 1)[-1]
@@ -2216,6 +2292,16 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
                         _Anchor(sp, "doc", False, ss + dm.start(), ss + dm.end(), a_pos, ss + m.end(), se, False)
                     )
             continue
+        if len(run) >= 2 and not _looks_personal_name(run[0].split()) and not _name_after_title(run[0].split()):
+            last = run[-1]
+            parenthetical = sent[m.end() : m.end() + 1] == ","  # "The Pell County jail, the report said, had"
+            clause_tail = not any(w[:1].isupper() for w in run[0].split())
+            doc_head = last.split()[-1].lower() in _DOC_NOUNS or " by " in last
+            if parenthetical or (clause_tail and doc_head) or last.lower() in _PRONOUNS:
+                # "... commodity and disaster payments last year, an analysis by the EWG found": the part before
+                # the speaker ends the reported clause
+                run_start = run_start + sent[run_start:].find(last)
+                run = [last]
         np_raw = ", ".join(run)
         if not _acceptable_np(np_raw, vkind):
             continue
@@ -2232,8 +2318,10 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
         mention_after = any(x[0] >= m.end() for x in m_spans)
         mention_before = any(x[1] <= run_start for x in m_spans)
         relative = bool(bm and (_REL_BOUND_RE.match(bm.group()) or _SUBORD_BOUND_RE.match(bm.group())))
+        takes_object = verb not in ("told", "tells") and _OBJECT_AFTER_RE.match(sent, m.end())
         trailing = bool(
             run_start
+            and not takes_object  # "..., the medical examiner listed a condition": a clause, not an attribution
             and _LETTER_RE.search(sent, body_off, run_start)
             and (sent[:run_start].rstrip().endswith(",") or (mention_before and not mention_after and not relative))
         )
@@ -2562,6 +2650,7 @@ def _find_mentions(text: str, lower: str, masked: bytearray, cited: set[str]) ->
             noun = suf.group("per_noun") or ""
             plural = _is_plural(noun)
             mm = _M(s, suf.end() if plural else suf.end("per_den"), val / den, "ratio", noun.lower() if plural else "")
+            mm.den = den
         else:
             mm = _M(s, e, val, "count", spelled=spelled)
             noun = _noun_after(text, e, min(n, e + 80))
@@ -2585,10 +2674,17 @@ def _find_mentions(text: str, lower: str, masked: bytearray, cited: set[str]) ->
         out.append(_M(m.start(), m.end(), Decimal(10), "years"))
     out.sort(key=lambda x: x.start)
     out = _for_every(text, out)
+    for i, mm in enumerate(out):
+        if mm.unit == "count" and not mm.noun and _RATE_OF_RE.search(text, max(0, mm.start - 25), mm.start):
+            rate = next((x for x in reversed(out[:i]) if x.den and mm.start - x.end < 200), None)
+            if rate:
+                mm.value, mm.unit, mm.noun, mm.den = mm.value / rate.den, "ratio", rate.noun, rate.den
     _ranges(text, out)
     return out
 
 
+_RATE_OF_RE = re.compile(r"\brate\s+(?:of|was|is|at)\s+(?:about\s+|roughly\s+|nearly\s+)?$", re.I)
+_OF_EVERY_RE = re.compile(r"\b(\w+)\s+(?:out\s+)?of\s+every\s+$", re.I)
 _FOR_EVERY_RE = re.compile(r"\b(one|a|an|\d+(?:\.\d+)?)\s+(?:[a-z]+\s+){0,2}?for\s+(?:every|each)\s+$", re.I)
 
 
@@ -2596,6 +2692,15 @@ def _for_every(text: str, ms: list[_M]) -> list[_M]:
     """"one voucher for every 25 applicants" is a ratio, 1/25 with the noun "applicants", as "N per 100,000"."""
     out: list[_M] = []
     for mm in ms:
+        of = _OF_EVERY_RE.search(text, max(0, mm.start - 30), mm.start) if mm.unit in ("count", "USD") else None
+        numerator = _parse_number(of.group(1)) if of else None
+        denominator = _parse_number(text[mm.start : mm.end].split()[0].lstrip("$")) if of else None
+        if numerator and denominator and numerator < denominator:
+            while out and out[-1].end > of.start():
+                out.pop()  # "four of every five dollars": a share, not four and five dollars
+            share = _M(of.start(1), mm.end, Decimal(100) * numerator / denominator, "percent", frac=True)
+            out.append(share)
+            continue
         fm = _FOR_EVERY_RE.search(text, max(0, mm.start - 40), mm.start) if mm.unit == "count" else None
         if fm and mm.value:
             first = fm.group(1).lower()
