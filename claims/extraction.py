@@ -1610,6 +1610,12 @@ _ACTS_AFTER_RE = re.compile(
     r"had|is|was|cited|argued|claimed|testified|added|noted|estimated|explained|sees|saw|believes|thinks|disputes|"
     r"disagrees|agrees|spoke|speaks)\b"
 )
+_PERSON_ROLE_WORDS = frozenset(
+    "organizer lawyer attorney spokesman spokeswoman spokesperson director chief mother father parent resident "
+    "worker nurse doctor teacher farmer owner founder economist professor researcher analyst official officer "
+    "manager president chair chairman chairwoman executive commissioner secretary senator representative mayor "
+    "governor sheriff judge advocate activist volunteer student retiree veteran".split()
+)
 _NAME_RUN_RE = re.compile(r"(?:[A-Z][\w.'\u2019-]+\s+){1,4}[A-Z][\w'\u2019-]+")
 
 
@@ -1621,13 +1627,16 @@ def _person_earlier_in_sentence(ctx: _Ctx, pos: int) -> str | None:
     window = window[starts[-2] :] if len(starts) >= 2 else window  # this sentence and the one before
     found: list[tuple[int, str]] = []
     for m in _NAME_RUN_RE.finditer(window):
-        if not _ACTS_AFTER_RE.match(window, m.end()):
+        acts = _ACTS_AFTER_RE.match(window, m.end())
+        if not acts:
             continue
         toks = m.group().split()
         named = _name_after_title(toks)
         if named and len(named.split()) >= 2:
             found.append((m.start(), named))
-        elif _looks_personal_name(toks):
+        elif _looks_personal_name(toks) and (
+            m.group() in ctx.people or any(w.lower().strip(",") in _PERSON_ROLE_WORDS for w in acts.group().split())
+        ):  # a name with a person's role beside it ("Rosa Delgado-Pike, an organizer with the ..., sees")
             found.append((m.start(), m.group()))
     for person in ctx.people:  # a surname alone: "Calloway has cited a figure: she wrote"
         for m in re.finditer(rf"\b{re.escape(person.split()[-1])}\b", window):
@@ -2090,6 +2099,9 @@ _COORD_END_RE = re.compile(r"[a-z]\s+(?:but|and)\s+(?:(?:also|then|later)\s+)?$"
 _AGED_NAME_RE = re.compile(r"((?:[A-Z][\w.'\u2019-]+\s+){1,3}[A-Z][\w'\u2019-]+),\s\d{1,3},")
 _LEAD_NAME_RE = re.compile(r"((?:[A-Z][\w.'\u2019-]+\s+){1,3}[A-Z][\w'\u2019-]+),\s")
 _ROLE_WORDS = _TITLE_WORDS | frozenset("author authors head president expert scholar fellow economist official".split())
+_SUBORD_START_RE = re.compile(
+    r"(?:though|although|while|because|whereas|if|when|unless|since|as|after|before|even\s+as|even\s+though)\s+(?=[A-Z])"
+)
 _SUBORD_BOUND_RE = re.compile(
     r",?\s+(?:while|because|although|though|whereas|so|if|when|after|before|since|unless|until|once|where)\s+$"
 )
@@ -2202,11 +2214,17 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
         run: list[str] = []
         run_start = None
         respondent = False
+        subordinate = False
         for a, b in reversed(parts):
             ps = sent[a:b].strip()
             ps_clean = _strip_trailing(_LEAD_TRIM_RE.sub("", ps)).strip(" ,")
             if not ps_clean:
                 continue
+            sub = _SUBORD_START_RE.match(ps) if not run else None
+            if sub:  # "..., though Ortega cautioned that": a subordinate clause's speaker speaks only within it
+                subordinate = True
+                a += sent[a:b].find(ps) + sub.end()
+                ps_clean = _strip_trailing(ps[sub.end() :]).strip(" ,")
             if not run and _WHOSE_ORG_RE.match(ps_clean) and a > 1:
                 om = _OF_ORG_RE.search(sent, 0, a - 1)
                 if om:
@@ -2255,10 +2273,11 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
             # part ends the subordinate clause, it is no appositive of the speaker
             run.pop(0)
             run_start = parts[1][0]
-        if respondent:
-            if ctx.last_poll:
-                anchors.append(_Anchor(ctx.last_poll[0], "doc", False, -1, -1, a_pos, ss, se, True))
+        if respondent and ctx.last_poll:  # "62 percent of respondents said": the poll's
+            anchors.append(_Anchor(ctx.last_poll[0], "doc", False, -1, -1, a_pos, ss, se, True))
             continue
+        if respondent:
+            run, run_start = [], None  # no poll to give it to: "..., said Earl Haskins" may still follow
         whole_np = bool(run) and not sent[cstart:run_start].strip(" ,")
         after = sent[m.end() :]
         if (
@@ -2317,11 +2336,12 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
             continue
         mention_after = any(x[0] >= m.end() for x in m_spans)
         mention_before = any(x[1] <= run_start for x in m_spans)
-        relative = bool(bm and (_REL_BOUND_RE.match(bm.group()) or _SUBORD_BOUND_RE.match(bm.group())))
+        relative = subordinate or bool(bm and (_REL_BOUND_RE.match(bm.group()) or _SUBORD_BOUND_RE.match(bm.group())))
         takes_object = verb not in ("told", "tells") and _OBJECT_AFTER_RE.match(sent, m.end())
         trailing = bool(
             run_start
             and not takes_object  # "..., the medical examiner listed a condition": a clause, not an attribution
+            and not subordinate  # "..., while Smith said 40 workers quit": Smith's clause only
             and _LETTER_RE.search(sent, body_off, run_start)
             and (sent[:run_start].rstrip().endswith(",") or (mention_before and not mention_after and not relative))
         )
