@@ -1593,6 +1593,14 @@ _WHOSE_ORG_RE = re.compile(
 _OF_ORG_RE = re.compile(r"\b(?:of|at|from|with)\s+(?:the\s+)?((?:[A-Z][\w&'\u2019-]*\s?)+)$")
 
 
+_ORG_APPOSITIVE_RE = re.compile(
+    r"^(?:a|an|the)\s+(?:[\w'\u2019-]+\s+){0,4}?(?:company|firm|chain|venture|cooperative|contractor|nonprofit|"
+    r"group|organization|association|union|agency|coalition|retailer|manufacturer|provider|operator|utility|"
+    r"insurer|developer|publisher|network|station|newspaper|institute|center|think\s+tank)\b",
+    re.I,
+)
+
+
 def _pick_part(parts: list[str]) -> str:
     for p in parts:
         pt = p.split()
@@ -1674,6 +1682,8 @@ def _speaker_from_np(np: str, ctx: _Ctx, pos: int, subject: str | None = None) -
         np = owned.group(1)  # "the department's Bureau of Labor Statistics": the bureau is named
     parts = [p.strip() for p in _COMMA_RE.split(np) if p.strip()]
     parts = [p for p in parts if not _REL_START_RE.match(p)] or parts
+    # "Rio Bravo Constructors, the joint venture that won the award": the appositive says it is no person
+    described_as_org = any(_ORG_APPOSITIVE_RE.match(p) for p in parts[1:])
     if len(parts) > 1:
         np = _pick_part(parts)
     np = _NP_CUT_RE.sub("", np).strip(" ,")
@@ -1684,6 +1694,8 @@ def _speaker_from_np(np: str, ctx: _Ctx, pos: int, subject: str | None = None) -
     if po and (_looks_personal_name(po.group(1).split()) or _name_after_title(po.group(1).split())):
         np = po.group(1)
     cls = _classify(np)
+    if cls == "person" and described_as_org:
+        return _strip_article(np), "org"
     toks = np.split()
     if cls == "doc":
         sp = _doc_speaker(np, ctx, pos, subject)
