@@ -390,7 +390,8 @@ _STOP_AFTER_NUM = frozenset(
     "before until within without among against toward towards upon via and or but nor while because so yet if "
     "the a an this that these those its their his her our your my who which whose whom it they we he she you i "
     "is are was were be been being has have had will would could can may might should must do did does shall "
-    "now also still only already just last next each ago earlier later then there here "
+    "now also still only already just last next each ago earlier later then there here near outside inside around "
+    "along "
     "year years month months week weeks day days today yesterday tomorrow monday tuesday wednesday thursday "
     "friday saturday sunday percent per".split()
 )
@@ -1019,7 +1020,8 @@ _ANCHOR_RE = re.compile(
 _CLAUSE_BOUND_RE = re.compile(
     r"[;:\u2014\u2013\"\u201c\u201d]\s*|\((?![A-Z][\w.&]{0,9}\))\s*|\s-\s|,?\s+(?:and|but|while|because|although|though|whereas|so|if|when|"
     r"after|before|since|unless|until|once|where)\s+(?=[a-z])|\b(?:that|which|who)\s+|"
-    r"\b(?:said|says|told|tells|reported|reports|noted|added|wrote|estimated|warned)\s+(?:that\s+)?(?=[A-Za-z])"
+    r"\b(?:said|says|told|tells|reported|noted|added|wrote|estimated|warned)\s+(?:that\s+)?(?=[A-Za-z])"
+    r"|\breports\s+that\s+"  # not "autopsy reports for 58 deaths"
 )
 _ADVERBS = (
     r"also|now|then|later|earlier|previously|reportedly|again|further|first|separately|publicly|privately|recently|"
@@ -1866,6 +1868,9 @@ class _M:
 def _noun_after(text: str, pos: int, limit: int) -> str:
     toks: list[str] = []
     p = pos
+    so = _OR_SO_RE.match(text, pos)
+    if so:
+        p = so.end()  # "another 31,000 or so households"
     for _ in range(5):
         m = _WORD_RE.match(text, p, limit)
         if not m or "\n\n" in m.group():
@@ -1929,12 +1934,14 @@ def _compared_noun(sent: str, upto: int) -> str:
     return ""
 
 
+_OR_SO_RE = re.compile(r"\s+or\s+so\b")
+_FRONTED_OF_RE = re.compile(r"^(?:Of|Among)\s+(?:the\s+|those\s+|these\s+|last\s+year['\u2019]s\s+|its\s+|their\s+)?([a-z]+),")
 _NUMBER_OF_RE = re.compile(r"\b(?:number|count|total|tally)\s+of\s+([a-z]+)(?:\s+([a-z]+))?\b")
 _VERBISH_NEXT_RE = re.compile(r"\s+(?:an?|the|about|more|nearly|roughly|\d)", re.I)
 _SUBJ_VERB_RE = re.compile(
     r"\b(?:rose|fell|dropped|climbed|grew|increased|decreased|declined|topped|reached|hit|stood|totaled|totalled|"
     r"jumped|surged|soared|plunged|tumbled|numbered|dipped|slipped|swelled|has\s+climbed|have\s+climbed|"
-    r"climbed\s+past|fell\s+to|rose\s+to)\b"
+    r"climbed\s+past|fell\s+to|rose\s+to|accounted\s+for|made\s+up|totaled|totalled)\b"
 )
 
 
@@ -2125,6 +2132,10 @@ _INSERTED_PP_RE = re.compile(
     r"|^of\s+(?:the\s+)?[A-Z]"
 )
 _OBJECT_AFTER_RE = re.compile(r"\s+(?:a|an|the|this|these|those|his|her|its|their|some|no|\d|\$)\b")
+_DOC_OF_NP_RE = re.compile(
+    r"^(?:[Aa]n?|[Tt]he)\s+(?:[A-Z][\w'\u2019.&-]*\s+)+(?P<doc>analysis|review|survey|study|audit|investigation|examination|"
+    r"poll)\s+of\b"
+)
 _APPOSITIVE_REL_RE = re.compile(r"^(?:a|an|the)\s+[^,]*?\b(?:who|whose)\s", re.I)
 _PERFECT_BEFORE_RE = re.compile(r"\b(?:had|has|have|having|been|to)\s+(?:\w+ly\s+)?$", re.I)
 _NUMBER_AFTER_RE = re.compile(r"\s+(?:(?:about|nearly|roughly|some|another|more\s+than)\s+)?[$\d]")
@@ -2227,6 +2238,7 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
         run_start = None
         respondent = False
         subordinate = False
+        doc_np_end = None
         for a, b in reversed(parts):
             ps = sent[a:b].strip()
             ps_clean = _strip_trailing(_LEAD_TRIM_RE.sub("", ps)).strip(" ,")
@@ -2246,6 +2258,11 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
             if _REL_START_RE.match(ps_clean):
                 continue
             inside = [x for x in m_spans if a <= x[0] < b]
+            dm = _DOC_OF_NP_RE.match(ps_clean) if inside and not run else None
+            if dm:  # "A Sentinel analysis of autopsy reports for 58 of last year's 71 deaths found": the figures
+                run, run_start = [ps_clean[: dm.end("doc")]], a + sent[a:b].find(ps_clean)  # of the NP are its own
+                doc_np_end = ss + run_start + dm.end("doc")
+                break
             if inside and _APPOSITIVE_REL_RE.match(ps_clean):
                 continue  # "Priya Raman, a lawyer who has practiced for 19 years, said": her description, not her claim
             if inside:
@@ -2364,9 +2381,9 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
                 cls,
                 "report" in verb,
                 np_s,
-                ss + m.start(),
+                doc_np_end or ss + m.start(),
                 a_pos,
-                ss if trailing else ss + m.end(),
+                ss if trailing else (doc_np_end or ss + m.end()),
                 se,
                 trailing,
             )
@@ -2840,7 +2857,12 @@ def _finish_sentence(text, ss, se, sent, mentions, anchors, quotes, q_starts, qu
             elif last_noun:
                 mm.noun = last_noun
             else:
-                mm.noun = _find_subject_noun(sent, mm.start - ss) or _compared_noun(sent, mm.start - ss)
+                fronted = _FRONTED_OF_RE.match(sent)  # "Of last year's deaths, the report attributes 19 to suicide"
+                mm.noun = (
+                    _find_subject_noun(sent, mm.start - ss)
+                    or _compared_noun(sent, mm.start - ss)
+                    or (fronted.group(1) if fronted and _is_plural(fronted.group(1)) else "")
+                )
     times = _times(sent)
     starts = [x.start for x in mentions]
     for idx, mm in enumerate(mentions):
