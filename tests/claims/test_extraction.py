@@ -662,3 +662,57 @@ def test_figures_of_round_three():
     assert extract("The gap between the two tallies reflects people who were reinstated.", PUB) == []
     assert one("Emergency visits topped 410,000 across its nine hospitals.", "nine").counted_noun == "hospitals"
     assert one("We were expected to close 700 cases every year.", "700").kind == "level"
+
+
+@pytest.mark.parametrize("text,surface,speaker", [
+    # a passive with its agent
+    ("Employers pocket roughly $15 billion a year by paying less than the minimum wage, it was estimated by the "
+     "Economic Policy Institute, a research group.", "$15 billion", "Economic Policy Institute"),
+    # "by her count": the person the pronoun stands for
+    ("The company is charged $250 a call, according to authority spokeswoman Carla Brandt. By her count, Keystone "
+     "has paid $186,500 in penalties since January.", "$186,500", "Carla Brandt"),
+    # a report or a place between a subject and its verb
+    ("The Government Accountability Office, in a 68-page report released Thursday, found that the agency had spent "
+     "41% of the money.", "41%", "Government Accountability Office"),
+    ("Sheriff Tomas Villarreal, 58, of Rio Seco County said crossings in his county fell 60 percent.", "60 percent",
+     "Tomas Villarreal"),
+    # a parenthetical attribution, a trailing one after a clause
+    ("A report by the State Commission of Correction came out. The Pell County jail, the report said, had 31.4 "
+     "deaths per 10,000 inmates.", "31.4", "State Commission of Correction"),
+    ("The top 10% of recipients collected 79 percent of commodity and disaster payments last year, an analysis by "
+     "the Environmental Working Group of its farm subsidy database found.", "79 percent",
+     "Environmental Working Group"),
+    # a dashboard the authority posted; "her office"
+    ("The Marlow County Emergency Medical Services Authority posted its monthly dashboard this morning. Ambulances "
+     "reached 73.8% of calls in time, the dashboard shows.", "73.8%",
+     "Marlow County Emergency Medical Services Authority"),
+    # an analysis whose own figures sit in its description
+    ("A Sentinel analysis of autopsy reports for 58 of last year's 71 deaths found that in 23, the medical examiner "
+     "listed a treatable condition.", "23", "Sentinel"),
+    # the sentence's subject says it although the clause is inverted and holds "half"
+    ("In Tolliver County, fewer than half of the roughly 7,900 households have a wired connection, said Earl "
+     "Haskins, who chairs the county commission.", "7,900", "Earl Haskins"),
+    # an organisation described as one is no person
+    ("Rio Bravo Constructors, the joint venture that won the award, said in a statement that prices rose. Steel has "
+     "climbed 34 percent since the firm bid, the company said.", "34 percent", "Rio Bravo Constructors"),
+])
+def test_attribution_shapes_of_round_four(text, surface, speaker):
+    assert norm(one(text, surface).speaker) == norm(speaker)
+
+
+def test_figures_of_round_four():
+    text = "Broadband director pledges rural build-out as $1.07 billion nears\n\nThe state expects 240 applications."
+    assert one(text, "$1.07 billion").speaker is None  # a headline is the paper's own summary
+    text = "Spread evenly, that is about $18,300 a household, though Ortega cautioned that costs vary."
+    assert one(text, "$18,300").speaker is None
+    c = one("They took home nearly four of every five dollars we paid out.", "four of every five")
+    assert (c.value, c.unit) == (Decimal(80), "percent")
+    text = "The jail had 31.4 deaths per 10,000 inmates, more than double the statewide rate of 13.8."
+    assert [(c.surface, c.value, c.unit) for c in extract(text, PUB) if c.unit == "ratio" and c.value < 1] == [
+        ("31.4 deaths per 10,000 inmates", Decimal("0.00314"), "ratio"),
+        ("13.8", Decimal("0.00138"), "ratio"),
+    ]
+    assert one("Corn futures have lost about 38% of their value since 2022.", "38%").value == Decimal(-38)
+    assert extract("Ambulances answered Priority 1 calls; she dialed 911.", PUB) == []
+    assert one("Another 31,000 or so households have slow service.", "31,000").counted_noun == "households"
+    assert one("He farms 2,600 acres near Redwood Falls.", "2,600").counted_noun == "acres"
