@@ -578,7 +578,9 @@ _SCALE_SPLIT_RE = re.compile(r"[\s-]+")
 _NUMBER_CORE_RE = re.compile(_NUM_D)
 _WORD_RE = re.compile(r"[\s\"\u201c\u201d]*([^\W\d_][\w'\u2019.-]*)")
 # "seven to nine months": the first number of a range takes its unit from the second (see _ranges)
-_RANGE_NEXT_RE = re.compile(rf"\s*(?:to|-|\u2013)\s*(?:{_WORDNUM})\s+(?:years?|months?|weeks?|days?|percent|per\s?cent)\b", re.I)
+_RANGE_NEXT_RE = re.compile(
+    rf"\s*(?:to|-|\u2013)\s*(?:{_WORDNUM})\s+(?:years?|months?|weeks?|days?|percent|per\s?cent)\b", re.I
+)
 _AFTER_RE = re.compile(r"\s+(?:after|before|later)\b", re.I)
 # "arrive 18 to 24 months after a fire", "waited three years before": a delay, which is a claimed duration
 _DELAY_BEFORE_RE = re.compile(
@@ -1004,7 +1006,8 @@ _V_WEAK = (
     r"identified|reviewed|examined|indicate|attributes|attributed"
 )
 _ANCHOR_RE = re.compile(
-    r"(?P<acc>\b[Aa]ccording\s+to\s+|\b[Pp]er\s+(?=(?:the|its|their)\s+[\w.'\u2019 -]{1,60}?(?:data|figures|count|estimates?)\b)"
+    r"(?P<acc>\b[Aa]ccording\s+to\s+"
+    r"|\b[Pp]er\s+(?=(?:the|its|their)\s+[\w.'\u2019 -]{1,60}?(?:data|figures|count|estimates?)\b)"
     r"|\b[Bb]y\s+(?=(?:(?:the\s+|its\s+|their\s+)?[\w.'\u2019 -]{1,60}?['\u2019]s?|his|her)\s+(?:own\s+)?(?:count|"
     r"estimates?|tally|calculations?|reckoning|math|figures|data)\b))"
     r"|(?P<part>,?\s*\b(?:telling|saying|adding|noting|warning|arguing|insisting|explaining)\b)"
@@ -1090,9 +1093,13 @@ _NP_CUT_RE = re.compile(
     r")\b.*$",
     re.I | re.S,
 )
-_PRONOUN_ORG_RE = re.compile(r"^(?:her|his|their|its)\s+(office|department|agency|group|organization|union|company)$", re.I)
+_PRONOUN_ORG_RE = re.compile(
+    r"^(?:her|his|their|its)\s+(office|department|agency|group|organization|union|company)$", re.I
+)
 _PAREN_ABBR_RE = re.compile(r"\s*\([A-Z][\w.&]{0,9}\)")
-_OWNED_NAME_RE = re.compile(r"^(?:the\s+|its\s+)?[a-z][\w-]*['\u2019]s?\s+((?:[A-Z][\w&.-]*)(?:\s+(?:of|for|and|the|&)?\s*[A-Z][\w&.-]*)+)$")
+_OWNED_NAME_RE = re.compile(
+    r"^(?:the\s+|its\s+)?[a-z][\w-]*['\u2019]s?\s+((?:[A-Z][\w&.-]*)(?:\s+(?:of|for|and|the|&)?\s*[A-Z][\w&.-]*)+)$"
+)
 _TIME_BEFORE_BY_RE = re.compile(
     r"\s+(?:(?:released|published|issued|dated)\s+)?(?:(?:late|early)\s+)?(?:last\s+\w+|this\s+\w+|on\s+\w+day|"
     r"earlier(?:\s+this\s+\w+)?|"
@@ -1179,7 +1186,8 @@ _IN_DOC_RE = re.compile(
     r"analysis|study|review|post|email|op-ed|presentation|testimony|assessment|survey|poll|audit|proposal|budget)\b"
 )
 _BY_COUNT_NP_RE = re.compile(
-    r"(?:the\s+|its\s+|their\s+)?(?:[\w.'\u2019 -]{1,60}?(?:['\u2019]s?\s+)?|his\s+|her\s+)(?:own\s+)?(?:count|estimates?|tally|"
+    r"(?:the\s+|its\s+|their\s+)?(?:[\w.'\u2019 -]{1,60}?(?:['\u2019]s?\s+)?|his\s+|her\s+)(?:own\s+)?"
+    r"(?:count|estimates?|tally|"
     r"calculations?|reckoning|math|figures|data)\b"
 )
 _PRONOUN_OWNER_RE = re.compile(r"(his|her)\s+(?:own\s+)?(?:count|estimate|tally|calculations?|reckoning|math)\b", re.I)
@@ -1278,7 +1286,9 @@ class _Ctx:
         self.last_person = name
 
 
-_CAP_WORD = r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z]\.(?=\s[A-Z])|[A-Z][\w'\u2019&-]*\w|[A-Z])"  # "U.S.", "J." but not "Prevention."
+_CAP_WORD = (
+    r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z]\.(?=\s[A-Z])|[A-Z][\w'\u2019&-]*\w|[A-Z])"  # "U.S.", "J." but not "Prevention."
+)
 # Words on one line (a headline above a paragraph is no part of a name), at most eight of them
 _ORG_NAME_RE = re.compile(rf"{_CAP_WORD}(?:(?:[ \t]+(?:of|for|and|on|the|&|de))*[ \t]+{_CAP_WORD}){{1,7}}")
 _POSSESSIVE_S_RE = re.compile(r"['\u2019]s?$")
@@ -1331,7 +1341,9 @@ def _org_alias(ctx: _Ctx, alias: str, pos: int) -> str | None:
         letters = alias.replace(".", "")
         for _, name in names:
             initials = _initials(name)
-            if initials == letters or (len(letters) >= 3 and initials.startswith(letters) and len(initials) - len(letters) <= 1):
+            if initials == letters or (
+                len(letters) >= 3 and initials.startswith(letters) and len(initials) - len(letters) <= 1
+            ):
                 return name
         return None
     low = [w.lower() for w in words]
@@ -1345,7 +1357,9 @@ def _org_alias(ctx: _Ctx, alias: str, pos: int) -> str | None:
     if 1 <= len(words) <= 3 and low[-1] in _ORG_WORDS:
         containing = [name for _, name in reversed(names) if all(w in name.lower().split() for w in low)]
         if all(w[:1].isupper() for w in words):  # already a name ("Washington Post"): only a fuller form of it
-            containing = [n for n in containing if n.lower().endswith(alias.lower()) and len(n.split()) <= len(words) + 3]
+            containing = [
+                n for n in containing if n.lower().endswith(alias.lower()) and len(n.split()) <= len(words) + 3
+            ]
         for name in containing:  # the alias's noun heads the name: "Texas Tribune", "Department of Labor"
             name_words = name.lower().split()
             at = name_words.index(low[-1])
@@ -1463,7 +1477,11 @@ def _classify(sp: str) -> str:
     for i, (t, orig) in enumerate(zip(low_toks, toks)):
         if t in _PREPS and base:
             break
-        if orig[:1].isupper() and t not in ("the", "a", "an") and not (i == 0 and (t in _DOC_NOUNS or t in _PERSON_NOUNS)):
+        if (
+            orig[:1].isupper()
+            and t not in ("the", "a", "an")
+            and not (i == 0 and (t in _DOC_NOUNS or t in _PERSON_NOUNS))
+        ):
             continue  # part of a proper name ("Transactional Records Access Clearinghouse"), not "Data released by"
         base.append(t.rstrip("'\u2019s") if t.endswith(("'s", "\u2019s")) else t)
     if any(t in _DOC_NOUNS for t in base):
@@ -1935,7 +1953,9 @@ def _compared_noun(sent: str, upto: int) -> str:
 
 
 _OR_SO_RE = re.compile(r"\s+or\s+so\b")
-_FRONTED_OF_RE = re.compile(r"^(?:Of|Among)\s+(?:the\s+|those\s+|these\s+|last\s+year['\u2019]s\s+|its\s+|their\s+)?([a-z]+),")
+_FRONTED_OF_RE = re.compile(
+    r"^(?:Of|Among)\s+(?:the\s+|those\s+|these\s+|last\s+year['\u2019]s\s+|its\s+|their\s+)?([a-z]+),"
+)
 _NUMBER_OF_RE = re.compile(r"\b(?:number|count|total|tally)\s+of\s+([a-z]+)(?:\s+([a-z]+))?\b")
 _VERBISH_NEXT_RE = re.compile(r"\s+(?:an?|the|about|more|nearly|roughly|\d)", re.I)
 _SUBJ_VERB_RE = re.compile(
@@ -2205,11 +2225,9 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
             leading = not sent[body_off : m.start()].strip(" ,")
             np_s = ss + m.end()
             scope_start, scope_end = ss, se if leading else a_pos
-            if by_count and not leading and rest[len(np_raw) :].strip(" .!?\"\u201d"):
+            if by_count and not leading and rest[len(np_raw) :].strip(' .!?"\u201d'):
                 scope_start, scope_end = a_pos, se  # "..., and by the union's estimate 400 jobs were lost"
-            anchors.append(
-                _Anchor(speaker, cls, False, np_s, np_s + len(np_raw), a_pos, scope_start, scope_end, True)
-            )
+            anchors.append(_Anchor(speaker, cls, False, np_s, np_s + len(np_raw), a_pos, scope_start, scope_end, True))
             continue
         if g == "part":
             subj = subject.get()
@@ -2392,7 +2410,9 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
             ctx.last_poll = (speaker, cls)
         dm = _IN_DOC_RE.match(sent, m.end())
         if dm and dm.group(1).lower() in _DOC_NOUNS:
-            ctx.speakers.append((dm.group(1).lower(), speaker))  # "X estimated in a 38-page analysis": "the analysis" is X's
+            ctx.speakers.append(
+                (dm.group(1).lower(), speaker)
+            )  # "X estimated in a 38-page analysis": "the analysis" is X's
     lead = _IN_DOC_START_RE.match(sent)
     if lead and lead.group(1).lower() in _DOC_NOUNS:  # "In a report released Monday, the OIG said": the OIG's report
         issuer = next((a.speaker for a in anchors if a.speaker and a.cls in ("person", "org", "outlet")), None)
@@ -2405,7 +2425,9 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
     return anchors
 
 
-_DOC_SUBJECT_RE = re.compile(r"^(?:The|This|That|Its|Their)\s+(?:[a-z-]+\s+){0,2}?(?P<doc>[a-z]+)\b(?!\s+(?:said|says))")
+_DOC_SUBJECT_RE = re.compile(
+    r"^(?:The|This|That|Its|Their)\s+(?:[a-z-]+\s+){0,2}?(?P<doc>[a-z]+)\b(?!\s+(?:said|says))"
+)
 _OF_PHRASE_RE = re.compile(r"\s+of\s+[^,;]*?(?=,|\s+(?:has|have|had|is|was|were|are|found|shows?|showed)\b)")
 _NEGATED_RE = re.compile(r"\b(?:does|do|did|could|would)\s+not\b|n['\u2019]t\b", re.I)
 _POLL_RESULT_RE = re.compile(
@@ -2645,7 +2667,12 @@ def _find_mentions(text: str, lower: str, masked: bytearray, cited: set[str]) ->
         if _SUBDAY_RE.match(text, e):
             consumed = e  # hours, minutes, seconds: not in the unit vocabulary
             continue
-        if e < n and text[e] == "-" and sg not in ("dur", "pct", "pp", "bp", "times") and _HYPHEN_WORD_RE.match(text, e):
+        if (
+            e < n
+            and text[e] == "-"
+            and sg not in ("dur", "pct", "pp", "bp", "times")
+            and _HYPHEN_WORD_RE.match(text, e)
+        ):
             consumed = e  # a hyphenated descriptor: "a 24-page opinion", "a three-judge panel"
             continue
         if (
@@ -2738,7 +2765,7 @@ _FOR_EVERY_RE = re.compile(r"\b(one|a|an|\d+(?:\.\d+)?)\s+(?:[a-z]+\s+){0,2}?for
 
 
 def _for_every(text: str, ms: list[_M]) -> list[_M]:
-    """"one voucher for every 25 applicants" is a ratio, 1/25 with the noun "applicants", as "N per 100,000"."""
+    """ "one voucher for every 25 applicants" is a ratio, 1/25 with the noun "applicants", as "N per 100,000"."""
     out: list[_M] = []
     for mm in ms:
         of = _OF_EVERY_RE.search(text, max(0, mm.start - 30), mm.start) if mm.unit in ("count", "USD") else None
@@ -2899,7 +2926,8 @@ def _finish_sentence(text, ss, se, sent, mentions, anchors, quotes, q_starts, qu
                 or _NEXT_PERIOD_RE.match(text, mm.end, se)  # "$38 million in the year that begins next July"
                 or _PLANNED_AFTER_RE.match(text, mm.end, se)  # "1,950 vouchers the authority expects to issue"
                 or (  # "A final bump, to $15, will follow on Jan. 1" (but "currently $2.25, will climb")
-                    _WILL_AFTER_RE.match(text, mm.end) and not _NOW_BEFORE_RE.search(text, max(ss, mm.start - 20), mm.start)
+                    _WILL_AFTER_RE.match(text, mm.end)
+                    and not _NOW_BEFORE_RE.search(text, max(ss, mm.start - 20), mm.start)
                 )
             ):
                 kind = "forecast"
