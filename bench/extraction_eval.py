@@ -53,7 +53,10 @@ SPLITS = {
         "as blind, written after the fixes blind3 prompted, asked for hard attribution shapes on purpose",
         "precision 0.940, recall 0.969, qualifier 1.000, speaker 0.596 (n=104), unattributed given a speaker 2/21",
     ),
-    "blind5": ("as blind, written after the fixes blind4 prompted, in the outlets' ordinary style", ""),
+    "blind5": (
+        "as blind, written after the fixes blind4 prompted, in the outlets' ordinary style",
+        "precision 0.977, recall 0.984, qualifier 1.000, speaker 0.780 (n=100), unattributed given a speaker 0/26",
+    ),
 }
 
 
