@@ -335,7 +335,7 @@ _DOC_NOUNS = frozenset(
     "budget request requests statement statements presentation presentations projections projection estimates "
     "estimate review reviews letter letters email emails complaint indictment lawsuit bill plan tally count "
     "tracker trackers dashboard roster rosters payroll index op-ed map maps investigation investigations inquiry "
-    "probe examination breakdown "
+    "probe examination breakdown inventory inventories note notes scorecard ranking rankings ratings "
     "database dataset release table tables chart guidance draft brief briefing assessment forecast results "
     "findings".split()
 )
@@ -420,7 +420,7 @@ def _is_plural(word: str) -> bool:
 
 _CITE_WORDS = (
     r"(?i:sections?|secs?\.|title|chapter|article|rule|part|subpart|paragraph|clause|amendment|bill|act|"
-    r"docket|route|highway|interstate|local|precinct|ward|proposition|prop\.|measure|item|form|page|pages|"
+    r"docket|route|road|highway|interstate|local|precinct|ward|proposition|prop\.|measure|item|form|page|pages|"
     r"executive\s+order|resolution|case\s+no\.|no\.|nos\.|exhibit|appendix|table|figure|fig\.|pp?\.|line|"
     r"volume|vol\.|issue|flight|unit|suite|room|apt\.|district|precincts|box|stat\.|stats\.|initiative|ordinance|"
     r"referendum|question|plank|priority|phase|stage|tier|level|category|zone|grade)"
@@ -499,7 +499,7 @@ _TRIGGER_WORDS = frozenset(
     "box h.r s h.b s.b hb sb ab l u.s.c usc c.f.r cfr \u00a7 \u00a7\u00a7 text call dial under over aged age ages of "
     "than jan january feb february mar march apr april may jun june jul july aug august sep sept september oct "
     "october nov november dec december stat stats initiative ordinance referendum question plank hf sf lb ld "
-    "priority phase stage tier level category zone grade dialed called texted "
+    "priority phase stage tier level category zone grade dialed called texted road "
     "hjr sjr dialing calling texting".split()
 )
 _TOKEN_TRIGGER_RE = re.compile(r"[@#/:\u00a7]|www\.|\.(?:com|org|gov|net|edu|news|io|us|co|info|tv)\b")
@@ -559,7 +559,8 @@ _ATOM_RE = re.compile(
     rf"eight|nine)\b)|\b(?i:a)(?=\s(?i:dozen|hundred|thousand|million|billion|trillion)\b))"
     rf"(?:[\s-](?i:{_SCALE_W})\b)*)"
     r"|(?P<half>\b(?i:half)\b(?!-))"
-    r"|(?P<mult>\b(?i:twice|double|triple|quadruple|doubled|tripled|quadrupled)\b(?!-))"
+    r"|(?P<mult>\b(?i:twice|double|triple|quadruple|doubled|tripled|quadrupled|twofold|threefold|fourfold|"
+    r"fivefold|sixfold|sevenfold|eightfold|ninefold|tenfold)\b(?!-))"
 )
 _SUFFIX_RE = re.compile(
     r"(?P<pp>\s?(?:percentage|percent|pct\.?)[\s-]?points?\b)"
@@ -712,7 +713,7 @@ _DEC_VERBS = (
     r"cut|cuts|cutting|reduce|reduced|reduces|reducing|fell|fall|falls|falling|fallen|drop|dropped|drops|dropping|"
     r"decline|declined|declines|declining|decrease|decreased|decreases|decreasing|down|lower|lowered|lowering|"
     r"slash|slashed|slashing|shrank|shrink|shrinks|shrunk|plunge|plunged|plummeted|plummet|tumbled|tumble|dip|"
-    r"dipped|sank|sunk|sink|slid|slide|slipped|slip|contracted|shed|trimmed|trim|lost|loses|lose|losing"
+    r"dipped|sank|sunk|sink|slid|slide|slipped|slip|contracted|shed|trimmed|trim"
 )
 _INC_VERBS = (
     r"up|rose|rise|rises|rising|risen|increase|increased|increases|increasing|grew|grow|grows|growing|grown|"
@@ -725,6 +726,11 @@ _CHANGE_BEFORE_RE = re.compile(
     r"(?:\s+(?:an\s+estimated|estimated|about|around|roughly|nearly|almost|more\s+than|over|at\s+least|some|"
     r"close\s+to|up\s+to|as\s+much\s+as|just\s+over|just\s+under|less\s+than))?\s+$",
     re.I,
+)
+_OF_VALUE_AFTER_RE = re.compile(r"\s+of\s+(?:its|their|his|her|the)\s+(?:market\s+)?(?:value|worth)\b")
+_VALUE_VERB_BEFORE_RE = re.compile(
+    r"\b(?:(?P<dec>lost|loses|lose|losing|shed)|(?P<inc>gained|gains|gain|added))\s+(?:about\s+|roughly\s+|nearly\s+|"
+    r"almost\s+|more\s+than\s+|some\s+)?$"
 )
 _RESTATED_CHANGE_RE = re.compile(
     r"\b(?:(?P<inc>increase|rise|jump|gain|growth)|(?P<dec>drop|decline|decrease|reduction|cut|fall|loss))\s+of\s+"
@@ -739,8 +745,8 @@ _CHANGE_OF_RE = re.compile(
     re.I,
 )
 _CHANGE_AFTER_RE = re.compile(
-    r"\s*(?:(?P<incn>increase|rise|jump|gain|growth|hike|boost|surge|climb|spike|uptick)|"
-    r"(?P<decn>drop|decline|decrease|reduction|cut|fall|dip|plunge|slide|loss|contraction|downturn)|"
+    r"\s*(?:[a-z]+\s+)?(?:(?P<incn>increase|rise|jump|gain|growth|hike|boost|surge|climb|spike|uptick|raise|"
+    r"pay\s+raise)|(?P<decn>drop|decline|decrease|reduction|cut|fall|dip|plunge|slide|loss|contraction|downturn)|"
     r"(?P<incc>more|higher|larger|bigger|greater|above|increase)|(?P<decc>less|lower|smaller|fewer|below))\b",
     re.I,
 )
@@ -752,7 +758,8 @@ _FORECAST_CUE_RE = re.compile(
     r"(?<!was\s)(?<!were\s)expected|expecting|projects|projected|projection|forecasts?|forecasted|predicts?|predicted|pledged?|"
     r"pledges|promised?|promises|aims?\s+to|goal\s+of|target\s+of|set\s+to|on\s+track\s+to|could(?!\s+have)|"
     r"may(?!\s+have)|might(?!\s+have)|intends?\s+to|proposes\s+to|seeks?\s+to|preparing\s+to|going\s+to|"
-    r"(?:is|are|was|were)\s+(?:un)?likely\s+to|on\s+(?:pace|course)\s+to|poised\s+to|due\s+to\s+(?!the\b|a\b|an\b))\b"
+    r"(?:is|are|was|were)\s+(?:un)?likely\s+to|on\s+(?:pace|course)\s+to|poised\s+to|due\s+to\s+(?!the\b|a\b|an\b)|"
+    r"aim(?:s|ing)?\s+for|target(?:s|ing)?)\b"
     r"|'ll\b|\u2019ll\b"
 )
 _CLOSED_RELATIVE_RE = re.compile(r",\s+(?:which|who|whose|where)\b[^,;]*,")
@@ -1107,6 +1114,7 @@ _TIME_BEFORE_BY_RE = re.compile(
 )
 _PARTICIPLE_CUT_RE = re.compile(
     r"\s+(?:sent|filed|released|published|issued|dated|conducted|prepared|drafted|circulated|circulating|posted|"
+    r"presented|provided|delivered|"
     r"submitted|made|obtained|reviewed|seen|viewed|cited|described|examined|shared|leaked|that|which|who|"
     r"covering|showing)\b.*$",
     re.I | re.S,
@@ -1276,6 +1284,9 @@ class _Ctx:
                     words = words[1:]
                 caps = [w for w in words if w[:1].isupper()]
                 if len(caps) >= 2 and any(_is_org_word(w) for w in caps):
+                    level = _LEVEL_BEFORE_RE.search(self.text, max(0, m.start() - 12), m.start())
+                    if level and words and words[0] == m.group().split()[0]:
+                        words = [level.group(1), *words]  # "the state Department of Transportation"
                     self._orgs.append((m.start(), " ".join(words)))
         return self._orgs
 
@@ -1306,6 +1317,8 @@ _MORE_ORG_WORDS = frozenset(
 )
 
 
+_LEVEL_BEFORE_RE = re.compile(r"\bthe\s+(state|city|county|federal)\s+$")
+_GENERIC_MODIFIERS = frozenset("state city county federal local national regional".split())
 _GOVERNMENT_BODY_WORDS = frozenset("agency department bureau office administration commission authority".split())
 _COMPANY_WORDS = frozenset("company firm chain retailer business employer manufacturer insurer".split())
 _AGENCY_WORDS = frozenset(
@@ -1339,7 +1352,7 @@ def _org_alias(ctx: _Ctx, alias: str, pos: int) -> str | None:
     words = alias.split()
     if len(words) == 1 and _ACRONYM_RE.match(alias):
         letters = alias.replace(".", "")
-        for _, name in names:
+        for _, name in (*names, *((at, n) for at, n in ctx.names() if at < pos)):
             initials = _initials(name)
             if initials == letters or (
                 len(letters) >= 3 and initials.startswith(letters) and len(initials) - len(letters) <= 1
@@ -1347,6 +1360,8 @@ def _org_alias(ctx: _Ctx, alias: str, pos: int) -> str | None:
                 return name
         return None
     low = [w.lower() for w in words]
+    if len(low) > 1:
+        low = [w for w in low if w not in _GENERIC_MODIFIERS] or low
     if len(words) == 1 and words[0][:1].isupper() and low[0] not in _ORG_WORDS:
         for at, name in (*names, *ctx.names()):
             if at < pos and name != alias and low[0] in name.lower().split() and not _looks_titled(name):
@@ -1588,7 +1603,8 @@ def _clean_org(s: str, ctx: _Ctx, pos: int) -> str:
     if toks and toks[-1][:1].isupper():
         caps = _caps_run(toks)
         if caps and caps[-1] == toks[-1]:
-            s = " ".join(caps)
+            level = toks[len(toks) - len(caps) - 1] if len(toks) > len(caps) else ""
+            s = " ".join(([level] if level in ("state", "city", "county", "federal") else []) + caps)
     parts = _AND_RE.split(s)
     if len(parts) > 1 and all(p[:1].isupper() for p in parts):
         resolved = []
@@ -1961,7 +1977,7 @@ _VERBISH_NEXT_RE = re.compile(r"\s+(?:an?|the|about|more|nearly|roughly|\d)", re
 _SUBJ_VERB_RE = re.compile(
     r"\b(?:rose|fell|dropped|climbed|grew|increased|decreased|declined|topped|reached|hit|stood|totaled|totalled|"
     r"jumped|surged|soared|plunged|tumbled|numbered|dipped|slipped|swelled|has\s+climbed|have\s+climbed|"
-    r"climbed\s+past|fell\s+to|rose\s+to|accounted\s+for|made\s+up|totaled|totalled)\b"
+    r"climbed\s+past|fell\s+to|rose\s+to|accounted\s+for|made\s+up|totaled|totalled|averaged|averages)\b"
 )
 
 
@@ -2016,9 +2032,10 @@ def extract(text: str, published: date | None = None) -> list[Candidate]:
                 *_IN_DOC_SAID_SCAN_RE.finditer(sent),
                 *_POSTED_DOC_SCAN_RE.finditer(sent),
             ):
-                issuer = _clean_org(dm.group("by"), ctx, ss + dm.start("by"))
+                by, doc = ("by", "doc") if dm.groupdict().get("by") else ("owner", "odoc")
+                issuer = _clean_org(dm.group(by), ctx, ss + dm.start(by))
                 if issuer:
-                    ctx.speakers.append((dm.group("doc").lower(), issuer))
+                    ctx.speakers.append((dm.group(doc).lower(), issuer))
         qi = bisect.bisect_left(q_starts, ss)
         while qi < len(quotes) and quotes[qi][0] < se:
             if qi not in quote_speakers:
@@ -2059,8 +2076,11 @@ def _headline_end(text: str) -> int:
 _ARTICLE_BEFORE_RE = re.compile(r"\b(?:an?|the|its|their)\s+$", re.I)
 _QUOTE_OR_COLON_RE = re.compile(r"[\"\u201c\u201d]|:\s*$")
 _DOC_BY_SCAN_RE = re.compile(
-    r"\b(?P<doc>report|analysis|study|audit|review|survey|poll|memo|assessment|estimate)\b[^,;:]{0,50}?\bby\s+"
-    r"(?P<by>(?:the\s+)?[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&'\u2019.-]*)*)"
+    r"\b(?P<doc>report|analysis|study|audit|review|survey|poll|memo|assessment|estimate|note)\b[^,;:]{0,50}?\b(?:by|from)\s+"
+    r"(?:the\s+)?(?:[a-z-]+\s+){0,3}?"
+    r"(?P<by>[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&'\u2019.-]*)*)"
+    r"|\b(?:in|from|by)\s+(?:the\s+)?(?P<owner>[A-Z][\w&.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&.-]*)*)"
+    r"['\u2019]s?\s+(?:[\w-]+\s+){0,3}?(?P<odoc>report|analysis|study|audit|review|survey|poll|data|figures|inventory)\b"
 )
 _IN_DOC_SAID_SCAN_RE = re.compile(
     r"^(?:In|Under)\s+(?:a|an|its|their|the)\s+(?:[\w-]+\s+){0,3}?(?P<doc>report|analysis|study|audit|review|memo|"
@@ -2639,8 +2659,8 @@ def _find_mentions(text: str, lower: str, masked: bytearray, cited: set[str]) ->
             continue
         if g == "mult":
             if not (
-                # "costs have tripled": a change stated as a multiple (but "the doubled dose" is no figure)
-                (surf.lower().endswith("ed") and not _ARTICLE_BEFORE_RE.search(text, max(0, s - 8), s))
+                # "costs have tripled", "climbed sevenfold": a change stated as a multiple (but "the doubled dose")
+                (surf.lower().endswith(("ed", "fold")) and not _ARTICLE_BEFORE_RE.search(text, max(0, s - 8), s))
                 or _MULT_AFTER_RE.match(text, e)
                 or _MULT_BEFORE_RE.search(text, max(0, s - 20), s)
             ):
@@ -2797,6 +2817,7 @@ _HAS_SCALE_RE = re.compile(r"(?i)\b(?:dozen|hundred|thousand|million|billion|tri
 _DEFINITE_BEFORE_RE = re.compile(r"(?i)\b(?:the|these|those|both)\s+$")
 _TOP_BEFORE_RE = re.compile(r"(?i)\b(?:top|first|last)\s+$")
 _MULT = {"twice": 2, "double": 2, "triple": 3, "quadruple": 4, "doubled": 2, "tripled": 3, "quadrupled": 4}
+_MULT.update({w + "fold": n for n, w in enumerate("two three four five six seven eight nine ten".split(), start=2)})
 _MULT_AFTER_RE = re.compile(r"\s+(?:as|the|that|than|what)\b", re.I)
 _MULT_BEFORE_RE = re.compile(r"(?:more than|nearly|almost|about|roughly|over|at least|close to|than)\s+$", re.I)
 _A_DECADE_RE = re.compile(r"\ba\s+decade\b")
@@ -2805,7 +2826,8 @@ _ATOM_START_RE = re.compile(
     r"\$|\bus(?=\s?\$)|\busd\b|(?<![\w.,])\d|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
     r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
     r"eighty|ninety|half|a (?:third|quarter|fifth|half|sixth|tenth|eighth|fourth|dozen|hundred|thousand|million|"
-    r"billion|trillion)|tens|hundreds|thousands|millions|billions|dozens|twice|double|triple|quadruple|doubled|tripled|quadrupled)\b"
+    r"billion|trillion)|tens|hundreds|thousands|millions|billions|dozens|twice|double|triple|quadruple|doubled|tripled|"
+    r"quadrupled|twofold|threefold|fourfold|fivefold|sixfold|sevenfold|eightfold|ninefold|tenfold)\b"
 )
 _FRAC_BEFORE_OK_RE = re.compile(
     r"(?:about|around|roughly|nearly|almost|more\s+than|over|at\s+least|less\s+than|fewer\s+than|just\s+over|"
@@ -3025,6 +3047,7 @@ _NOW_AFTER_RE = re.compile(r"\s+(?:now|currently|today)\b")
 _TO_AT_END_RE = re.compile(r"\b(?:to|at)\s+(?:about\s+|roughly\s+|nearly\s+|almost\s+)?$", re.I)
 _OF_TO_END_RE = re.compile(r"\b(?:of|to|at|from)\s+(?:about\s+|roughly\s+)?$", re.I)
 _THAN_AFTER_RE = re.compile(r"\s*\w+(?:\s+[a-z]+){0,2}?\s+(?:than|over|above|below)\b")  # "37% more acreage than"
+_ABOVE_RE = re.compile(r"\s+(?:above|below)\b")  # "running 14% above pre-pandemic pace"
 _COMPARATIVE_RE = re.compile(r"\s*(?:larger|higher|bigger|greater|smaller|lower)\b")
 
 
@@ -3066,13 +3089,17 @@ def _change_sign(text: str, mm: _M, before: str) -> int:
     rm = _RESTATED_CHANGE_RE.search(text, max(0, mm.start - 90), mm.start)
     if rm:
         return -1 if rm.group("dec") else 1
+    if _OF_VALUE_AFTER_RE.match(text, mm.end):  # "have lost about 38% of their value"
+        vm = _VALUE_VERB_BEFORE_RE.search(before)
+        if vm:
+            return -1 if vm.group("dec") else 1
     am = _CHANGE_AFTER_RE.match(text, mm.end)
     if am and not _OF_TO_END_RE.search(before[-25:]):
         if am.group("incn"):
             return 1
         if am.group("decn"):
             return -1
-        if _THAN_AFTER_RE.match(text, mm.end) or _COMPARATIVE_RE.match(text, mm.end):
+        if _THAN_AFTER_RE.match(text, mm.end) or _COMPARATIVE_RE.match(text, mm.end) or _ABOVE_RE.match(text, mm.end):
             return 1 if am.group("incc") else -1
     return 0
 
