@@ -1438,6 +1438,10 @@ def _resolve_alias(ctx: _Ctx, sp: str, pos: int) -> str:
         return _org_alias(ctx, sp, pos) or sp
     stripped = _strip_article(sp)
     st = stripped.split()
+    if len(st) == 3 and st[0].lower() in _GENERIC_MODIFIERS and st[-1].lower() in _ORG_WORDS:
+        full = _org_alias(ctx, stripped, pos)  # "the state health department" -> "Ohio Department of Health"
+        if full:
+            return full
     if 1 <= len(st) <= 2:
         head = st[-1].lower()
         if len(st) == 2 and head in _ORG_WORDS:
@@ -1491,6 +1495,8 @@ def _classify(sp: str) -> str:
     base: list[str] = []
     for i, (t, orig) in enumerate(zip(low_toks, toks)):
         if t in _PREPS and base:
+            if 0 < i < len(toks) - 1 and toks[i - 1][:1].isupper() and toks[i + 1][:1].isupper():
+                continue  # "state Department of Education data": "of" inside a name
             break
         if (
             orig[:1].isupper()
@@ -1577,6 +1583,9 @@ def _doc_speaker(np: str, ctx: _Ctx, pos: int, subject: str | None) -> str:
             return full
     if caps and len(caps) < len(toks):
         res = _resolve_alias(ctx, " ".join(caps), pos)
+        at = len(toks) - 1 - len(caps) - 1  # the word before the name, which comes before the document noun
+        if at >= 0 and toks[at] in ("state", "city", "county", "federal") and res == " ".join(caps):
+            res = f"{toks[at]} {res}"  # "state Department of Education data"
         ctx.speakers.append((desc.lower(), res))
         return res
     res = _resolve_alias(ctx, desc, pos)
@@ -2914,6 +2923,7 @@ def _finish_sentence(text, ss, se, sent, mentions, anchors, quotes, q_starts, qu
                 )
     times = _times(sent)
     starts = [x.start for x in mentions]
+    prev_change_sign = 0
     for idx, mm in enumerate(mentions):
         if mm.unit == "count" and any(a.cls == "anon" and a.np_start <= mm.start < a.np_end for a in anchors):
             continue  # "two DHS officials said": the source's description, not a claim
@@ -2927,9 +2937,18 @@ def _finish_sentence(text, ss, se, sent, mentions, anchors, quotes, q_starts, qu
         kind = "level"
         if mm.unit == "percent":
             sign = _change_sign(text, mm, before)
+            if (
+                not sign
+                and idx
+                and prev_change_sign
+                and _LIST_GAP_RE.fullmatch(text, mentions[idx - 1].end, mm.start)
+                and not _SHARE_OF_RE.match(text, mm.end)  # "..., and 40 percent of voters agreed": a share
+            ):
+                sign = prev_change_sign  # "... 9.5 percent on July 1, 8 percent the following July and 7.5 percent"
             if sign:
                 kind = "change"
                 value = abs(value) * sign
+            prev_change_sign = sign
         # forecast: a cue before the figure in the same sentence, or "by <a future date>" right after it
         next_start = starts[idx + 1] - ss if idx + 1 < len(starts) else len(sent)
         future_by = False
@@ -3047,6 +3066,8 @@ _NOW_AFTER_RE = re.compile(r"\s+(?:now|currently|today)\b")
 _TO_AT_END_RE = re.compile(r"\b(?:to|at)\s+(?:about\s+|roughly\s+|nearly\s+|almost\s+)?$", re.I)
 _OF_TO_END_RE = re.compile(r"\b(?:of|to|at|from)\s+(?:about\s+|roughly\s+)?$", re.I)
 _THAN_AFTER_RE = re.compile(r"\s*\w+(?:\s+[a-z]+){0,2}?\s+(?:than|over|above|below)\b")  # "37% more acreage than"
+_SHARE_OF_RE = re.compile(r"\s+of\b")
+_LIST_GAP_RE = re.compile(r"(?:\s+[\w.]+){0,4}?(?:,\s+|\s+and\s+|,\s+and\s+)", re.I)
 _ABOVE_RE = re.compile(r"\s+(?:above|below)\b")  # "running 14% above pre-pandemic pace"
 _COMPARATIVE_RE = re.compile(r"\s*(?:larger|higher|bigger|greater|smaller|lower)\b")
 
