@@ -716,3 +716,43 @@ def test_figures_of_round_four():
     assert extract("Ambulances answered Priority 1 calls; she dialed 911.", PUB) == []
     assert one("Another 31,000 or so households have slow service.", "31,000").counted_noun == "households"
     assert one("He farms 2,600 acres near Redwood Falls.", "2,600").counted_noun == "acres"
+
+
+@pytest.mark.parametrize("text,surface,speaker", [
+    # an acronym of a name without an organisation word
+    ("Immigration and Customs Enforcement removed 1,180 people a day, according to ICE statistics released Monday.",
+     "1,180", "Immigration and Customs Enforcement"),
+    # a level of government before a named body, and generic words that need not match
+    ("Roughly 1 in 12 bridges is rated poor, according to new figures from the state Department of Transportation.",
+     "1 in 12", "state Department of Transportation"),
+    ("The Ohio Department of Health tracks cases. In Ohio, six cases were reported last year, the state health "
+     "department said.", "six", "Ohio Department of Health"),
+    ("Nearly 1 in 4 teachers had left, according to state Department of Education data presented to the committee.",
+     "1 in 4", "state Department of Education"),
+    # issuers named in sentences without figures
+    ("Bell said the increase grew out of a rate study by the consulting firm Carver & Lowe. The study found the "
+     "utility will need $312 million.", "$312 million", "Carver & Lowe"),
+    ("The state ranked 44th in the National Education Association's most recent report. Teachers earned an average "
+     "of $53,870, the report found.", "$53,870", "National Education Association"),
+    ("A 12-page fiscal note from the Legislative Fiscal Office came out. The state pays about 85% of salaries, the "
+     "note says.", "85%", "Legislative Fiscal Office"),
+])
+def test_attribution_shapes_of_round_five(text, surface, speaker):
+    assert norm(one(text, surface).speaker) == norm(speaker)
+
+
+def test_figures_of_round_five():
+    c = one("A bill giving teachers an 8% raise cleared the committee.", "8%")
+    assert (c.kind, c.value) == ("change", Decimal(8))
+    assert one("Filings are running 14% above the pre-pandemic pace.", "14%").kind == "change"
+    assert one("Cedar Bluff lost 19.4% of the water it pumped last year to leaks.", "19.4%").kind == "level"
+    c = one("Arrests climbed more than sevenfold between January and June.", "sevenfold")
+    assert (c.value, c.unit, c.qualifier) == (Decimal(7), "ratio", "at_least")
+    assert one("Field offices have been told to aim for 3,000 arrests a day.", "3,000").kind == "forecast"
+    assert one("Filings have averaged roughly 1,870 a month since January.", "1,870").counted_noun == "filings"
+    assert extract("The clinic is at 1420 County Road 17.", PUB) == []
+    text = "Rates would rise 9.5 percent on July 1, 8 percent the following July and 7.5 percent the year after."
+    assert [(c.surface, c.kind) for c in extract(text, PUB)] == [
+        ("9.5 percent", "change"), ("8 percent", "change"), ("7.5 percent", "change")
+    ]
+    assert one("Support rose 5 percent, and 40 percent of voters agreed.", "40 percent").kind == "level"
