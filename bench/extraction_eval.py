@@ -116,8 +116,11 @@ def match(gold: list[dict], pred: list[dict]) -> list[tuple[int, int]]:
 def norm_speaker(s: str | None) -> str:
     if not s:
         return ""
-    s = s.replace("\u2019", "'").lower().strip()
-    s = re.sub(r"^(?:the|a|an)\s+", "", s)
+    s = s.replace("\u2019", "'").strip()
+    # "the state Department of Transportation" and "Department of Transportation" name the same body: a leading
+    # lowercase level of government is dropped, as a leading article is (annotators wrote both)
+    s = re.sub(r"^(?:(?:the|a|an)\s+)?(?:state|city|county|federal)\s+(?=[A-Z])", "", s)
+    s = re.sub(r"^(?:the|a|an)\s+", "", s.lower())
     return " ".join(s.split())
 
 

@@ -1127,7 +1127,8 @@ _DOC_RELCL_RE = re.compile(
     r"^(?P<doc>(?:[\w'\u2019-]+\s+){0,3}?(?:figures|data|numbers|statistics|records|estimates|projections|"
     r"documents|report|survey|memo|results|findings|tallies|counts|rosters|tracker|filings))\s+(?:that\s+)?"
     r"(?P<by>(?:the\s+)?[\w'\u2019.\s&-]+?)\s+"
-    r"(?:released|published|issued|compiled|provided|reported|posted|shared|made\s+public|filed|sent|gave|keeps)\b",
+    r"(?:released|published|issued|compiled|provided|reported|posted|shared|made\s+public|filed|sent|gave|keeps|"
+    r"conducted|commissioned|ran)\b",
     re.I,
 )
 _POSSESSIVE_RE = re.compile(r"^(?P<owner>.+?)['\u2019]s?\s+(?P<rest>[^'\u2019]+)$")
@@ -1320,6 +1321,7 @@ _MORE_ORG_WORDS = frozenset(
 _LEVEL_BEFORE_RE = re.compile(r"\bthe\s+(state|city|county|federal)\s+$")
 _GENERIC_MODIFIERS = frozenset("state city county federal local national regional".split())
 _GOVERNMENT_BODY_WORDS = frozenset("agency department bureau office administration commission authority".split())
+_GROUP_WORDS = frozenset("group organization organisation alliance coalition association nonprofit".split())
 _COMPANY_WORDS = frozenset("company firm chain retailer business employer manufacturer insurer".split())
 _AGENCY_WORDS = frozenset(
     "department administration services service bureau office agency commission authority centers center".split()
@@ -1388,6 +1390,8 @@ def _org_alias(ctx: _Ctx, alias: str, pos: int) -> str | None:
                 name_words = name.split()
                 if at < pos and not any(w in people or w.lower() in _TITLE_WORDS for w in name_words):
                     return name
+        if low[0] in _GROUP_WORDS and len(low) == 1 and names:
+            return names[-1][1]  # "the group": the latest organisation named
         if low == ["agency"]:  # "the agency": the latest government body named, whatever its name's noun
             for _, name in reversed(names):
                 if any(_POSSESSIVE_S_RE.sub("", w.lower()) in _AGENCY_WORDS for w in name.split()):
@@ -2579,7 +2583,12 @@ def _attribution(mm: _M, anchors: list[_Anchor], quotes, q_starts, quote_speaker
     for a in anchors:
         if not a.speaker or a.np_start <= pos < a.np_end or not (a.scope_start <= pos <= a.scope_end):
             continue
-        rank = (1, -abs(a.pos - pos)) if a.trailing else (0, a.pos)
+        if a.trailing:
+            rank = (1, -abs(a.pos - pos))
+        elif a.cls in ("doc", "doc_outlet") and a.pos < pos:
+            rank = (2, a.pos)  # "A survey the group conducted found 3 in 10 ..., she said": the survey's figure
+        else:
+            rank = (0, a.pos)
         if best is None or rank > best_rank:
             best, best_rank = a, rank
     if best is None:
