@@ -57,7 +57,10 @@ SPLITS = {
         "as blind, written after the fixes blind4 prompted, in the outlets' ordinary style",
         "precision 0.977, recall 0.984, qualifier 1.000, speaker 0.780 (n=100), unattributed given a speaker 0/26",
     ),
-    "blind6": ("as blind5, written after the fixes blind5 prompted", ""),
+    "blind6": (
+        "as blind5, written after the fixes blind5 prompted",
+        "precision 0.985, recall 1.000, qualifier 0.984, speaker 0.724 (n=105), unattributed given a speaker 0/23",
+    ),
 }
 
 
