@@ -335,7 +335,7 @@ _DOC_NOUNS = frozenset(
     "budget request requests statement statements presentation presentations projections projection estimates "
     "estimate review reviews letter letters email emails complaint indictment lawsuit bill plan tally count "
     "tracker trackers dashboard roster rosters payroll index op-ed map maps investigation investigations inquiry "
-    "probe examination breakdown inventory inventories note notes scorecard ranking rankings ratings "
+    "probe examination breakdown inventory inventories note notes scorecard ranking rankings ratings valuation "
     "database dataset release table tables chart guidance draft brief briefing assessment forecast results "
     "findings".split()
 )
@@ -353,7 +353,8 @@ _TITLE_WORDS = frozenset(
     "deputy administrator ambassador general counsel analyst economist researcher lawyer founder ceo cfo coo head "
     "coordinator clerk inspector chancellor principal vice assistant associate acting interim former "
     "senior deputy lt col sgt capt gen adm councilman councilwoman councilmember treasurer comptroller auditor "
-    "controller pastor rev dean provost trustee member alderman alderwoman supervisor commander detective".split()
+    "controller pastor rev dean provost trustee member alderman alderwoman supervisor commander detective agent "
+    "trooper patrolman".split()
 )
 _OUTLET_RE = re.compile(
     r"(?:\b(?:The\s+)?(?:Washington\s+Post|Washington\s+Times|Washington\s+Examiner|New\s+York\s+Times|"
@@ -461,7 +462,8 @@ _MASK_CTX_RE = re.compile(
     r"\b(?i:voters|adults|people|residents|children|Americans|respondents|those|men|women|patients|anyone|kids|"
     r"students|drivers|workers|teens|seniors|aged?|ages)\s+(?:under|over|aged|older\s+than|younger\s+than|of)\s+"
     r"\d{1,2}\b(?!\s*(?:%|percent|million|[a-z]+s\b))"
-    r"|\b(?:were|are|was|is|aged|age|ages)\s+(?:under|over)\s+(?:1\d|2[01])\b(?!\s*(?:%|percent|million|[a-z]+s\b)))"
+    r"|\b(?:were|are|was|is|aged|age|ages)\s+(?:under|over)\s+\d{2}\b(?!\s*(?:%|percent|million|[a-z]+s\b))"
+    r"|\bsaid\s+[A-Z][\w'\u2019-]+(?:\s[A-Z][\w'\u2019-]+)?,\s\d{1,3}(?=[.!?]))"
 )
 _CITE_NUM_RE = re.compile(r"\d[\w().-]*")
 
@@ -1010,14 +1012,14 @@ _V_WEAK = (
     r"outlined|outlines|lays\s+out|laid\s+out|seeks|sought|asks\s+for|asked\s+for|calls\s+for|"
     r"called\s+for|requests|requested|tallied|documented|concluded|concludes|credited|credits|blamed|blames|"
     r"recommended|recommends|urged|urges|touted|touts|boasted|boasts|highlighted|highlights|analyzed|analysed|"
-    r"identified|reviewed|examined|indicate|attributes|attributed"
+    r"identified|reviewed|examined|indicate|attributes|attributed|classified|classifies|rated|rates|ranked"
 )
 _ANCHOR_RE = re.compile(
     r"(?P<acc>\b[Aa]ccording\s+to\s+"
     r"|\b[Pp]er\s+(?=(?:the|its|their)\s+[\w.'\u2019 -]{1,60}?(?:data|figures|count|estimates?)\b)"
     r"|\b[Bb]y\s+(?=(?:(?:the\s+|its\s+|their\s+)?[\w.'\u2019 -]{1,60}?['\u2019]s?|his|her)\s+(?:own\s+)?(?:count|"
     r"estimates?|tally|calculations?|reckoning|math|figures|data)\b))"
-    r"|(?P<part>,?\s*\b(?:telling|saying|adding|noting|warning|arguing|insisting|explaining)\b)"
+    r"|(?P<part>,?\s*\b(?:telling|saying|adding|noting|warning|arguing|insisting|explaining|writing)\b)"
     r"|(?P<neg>\b(?:did\s+not|does\s+not|do\s+not|didn['\u2019]t|doesn['\u2019]t|would\s+not|wouldn['\u2019]t|"
     r"declined\s+to|refused\s+to|could\s+not|couldn['\u2019]t|won['\u2019]t|will\s+not|not)\s+(?:\w+\s+)?"
     r"(?:say|said|tell|told|comment|confirm|disclose|specify|provide|reveal|report)\b)"
@@ -1200,6 +1202,7 @@ _BY_COUNT_NP_RE = re.compile(
     r"calculations?|reckoning|math|figures|data)\b"
 )
 _PRONOUN_OWNER_RE = re.compile(r"(his|her)\s+(?:own\s+)?(?:count|estimate|tally|calculations?|reckoning|math)\b", re.I)
+_COMPARISON_AFTER_RE = re.compile(r",\s+(?:down|up)\s+from\b|,\s+compared\s+(?:with|to)\b")
 _PASSIVE_BY_RE = re.compile(r"\s+by\s+(?P<np>(?:the\s+)?[A-Z][^,;.]*?)(?=,|;|\.\s|\.?$)")
 _ACC_STOP_RE = re.compile(r",(?!\d)|;|\s[\u2014\u2013]\s|[.!?]?[\"\u201d]?\s*$")
 _THAT_END_RE = re.compile(r"\b(?:that|which)\s+$")
@@ -1321,7 +1324,7 @@ _MORE_ORG_WORDS = frozenset(
 _LEVEL_BEFORE_RE = re.compile(r"\bthe\s+(state|city|county|federal)\s+$")
 _GENERIC_MODIFIERS = frozenset("state city county federal local national regional".split())
 _GOVERNMENT_BODY_WORDS = frozenset("agency department bureau office administration commission authority".split())
-_GROUP_WORDS = frozenset("group organization organisation alliance coalition association nonprofit".split())
+_GROUP_WORDS = frozenset("group organization organisation alliance coalition association nonprofit district".split())
 _COMPANY_WORDS = frozenset("company firm chain retailer business employer manufacturer insurer".split())
 _AGENCY_WORDS = frozenset(
     "department administration services service bureau office agency commission authority centers center".split()
@@ -1356,10 +1359,10 @@ def _org_alias(ctx: _Ctx, alias: str, pos: int) -> str | None:
         letters = alias.replace(".", "")
         for _, name in (*names, *((at, n) for at, n in ctx.names() if at < pos)):
             initials = _initials(name)
-            if initials == letters or (
-                len(letters) >= 3 and initials.startswith(letters) and len(initials) - len(letters) <= 1
-            ):
-                return name
+            for form in (initials, initials[2:] if initials.startswith("US") else ""):
+                close = len(letters) >= 3 and form.startswith(letters) and len(form) - len(letters) <= 1
+                if form and (form == letters or close):
+                    return name  # "CBP" for "U.S. Customs and Border Protection"
         return None
     low = [w.lower() for w in words]
     if len(low) > 1:
@@ -1565,7 +1568,9 @@ def _doc_speaker(np: str, ctx: _Ctx, pos: int, subject: str | None) -> str:
         res = (subject.get() if isinstance(subject, _LazySubject) else subject) or np
         ctx.speakers.append((low.split(" ", 1)[1], res))
         return res
-    m = _POSSESSIVE_RE.match(_PP_TAIL_RE.sub("", np))
+    m = _POSSESSIVE_RE.match(np)
+    if not (m and m.group("rest").split()[-1].lower() in _DOC_NOUNS):
+        m = _POSSESSIVE_RE.match(_PP_TAIL_RE.sub("", np))  # "the department's budget request for next year"
     if m and m.group("owner").split()[-1].lower() in _DOC_NOUNS:
         owner = _strip_article(_norm_ws(m.group("owner")))
         res = _resolve_alias(ctx, owner, pos)
@@ -2138,7 +2143,8 @@ _ANCHOR_START_RE = re.compile(
     r"found|show|shows|showed|listed|counted|recorded|indicated|indicates|suggested|suggests|expects|outlined|"
     r"outlines|lays|laid|seeks|sought|asks|asked|calls|called|requests|requested|tallied|documented|concluded|"
     r"concludes|estimate|project|forecast|predict|report|claim|find|calculate|credited|credits|blamed|blames|recommended|recommends|urged|urges|touted|touts|boasted|boasts|"
-    r"highlighted|highlights|analyzed|analysed|identified|reviewed|examined|indicate|attributes|attributed)\b"
+    r"highlighted|highlights|analyzed|analysed|identified|reviewed|examined|indicate|attributes|attributed|"
+    r"classified|classifies|rated|rates|ranked|writing)\b"
 )
 
 
@@ -2258,6 +2264,8 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
             leading = not sent[body_off : m.start()].strip(" ,")
             np_s = ss + m.end()
             scope_start, scope_end = ss, se if leading else a_pos
+            if not leading and not by_count and _COMPARISON_AFTER_RE.match(rest, len(np_raw)):
+                scope_end = se  # "..., according to the USDA, down from $234.43 in February 2023"
             if by_count and not leading and rest[len(np_raw) :].strip(' .!?"\u201d'):
                 scope_start, scope_end = a_pos, se  # "..., and by the union's estimate 400 jobs were lost"
             anchors.append(_Anchor(speaker, cls, False, np_s, np_s + len(np_raw), a_pos, scope_start, scope_end, True))
