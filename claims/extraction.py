@@ -1502,8 +1502,8 @@ def _classify(sp: str) -> str:
     base: list[str] = []
     for i, (t, orig) in enumerate(zip(low_toks, toks)):
         if t in _PREPS and base:
-            if 0 < i < len(toks) - 1 and toks[i - 1][:1].isupper() and toks[i + 1][:1].isupper():
-                continue  # "state Department of Education data": "of" inside a name
+            if 0 < i < len(toks) - 1 and toks[i + 1][:1].isupper() and t == "of":
+                continue  # "state Department of Education data", "the city of El Paso's dashboard": "of" in a name
             break
         if (
             orig[:1].isupper()
