@@ -756,3 +756,25 @@ def test_figures_of_round_five():
         ("9.5 percent", "change"), ("8 percent", "change"), ("7.5 percent", "change")
     ]
     assert one("Support rose 5 percent, and 40 percent of voters agreed.", "40 percent").kind == "level"
+
+
+@pytest.mark.parametrize("text,surface,speaker", [
+    ("Encounters fell, U.S. Customs and Border Protection said. The sector logged 34,212 encounters, according to CBP "
+     "data.", "34,212", "U.S. Customs and Border Protection"),
+    ("Border Patrol Agent Gloria Benavides said agents recorded 2,400 evasions.", "2,400", "Gloria Benavides"),
+    ("Ridgeport Public Schools enrolled 41,236 students, according to figures the district released Friday.",
+     "41,236", "Ridgeport Public Schools"),
+    ("Officials released 4,210 migrants in October, according to the city of El Paso's migrant data dashboard.",
+     "4,210", "city of El Paso"),
+    ("The average benefit was $183.29 in December, according to the latest figures from the U.S. Department of "
+     "Agriculture, down from $234.43 in February 2023.", "$234.43", "U.S. Department of Agriculture"),
+    ("Rural hospitals struggle. In a report released in July, the Rural Health Center classified 432 rural "
+     "hospitals as at risk of closing.", "432", "Rural Health Center"),
+])
+def test_attribution_shapes_of_round_six(text, surface, speaker):
+    assert norm(one(text, surface).speaker) == norm(speaker)
+
+
+def test_ages_of_round_six():
+    assert [c.surface for c in extract('"Why would I stay?" said Greene, 36. Nearly one in three members is over 80.',
+                                       PUB)] == ["one in three"]
