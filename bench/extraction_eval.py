@@ -61,7 +61,10 @@ SPLITS = {
         "as blind5, written after the fixes blind5 prompted",
         "precision 0.985, recall 1.000, qualifier 0.984, speaker 0.724 (n=105), unattributed given a speaker 0/23",
     ),
-    "blind7": ("as blind5, written after the fixes blind6 prompted", ""),
+    "blind7": (
+        "as blind5, written after the fixes blind6 prompted",
+        "precision 0.969, recall 0.984, qualifier 0.976, speaker 0.796 (n=103), unattributed given a speaker 0/21",
+    ),
 }
 
 
