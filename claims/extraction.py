@@ -463,7 +463,8 @@ _MASK_CTX_RE = re.compile(
     r"students|drivers|workers|teens|seniors|aged?|ages)\s+(?:under|over|aged|older\s+than|younger\s+than|of)\s+"
     r"\d{1,2}\b(?!\s*(?:%|percent|million|[a-z]+s\b))"
     r"|\b(?:were|are|was|is|aged|age|ages)\s+(?:under|over)\s+\d{2}\b(?!\s*(?:%|percent|million|[a-z]+s\b))"
-    r"|\bsaid\s+[A-Z][\w'\u2019-]+(?:\s[A-Z][\w'\u2019-]+)?,\s\d{1,3}(?=[.!?]))"
+    r"|\bsaid\s+[A-Z][\w'\u2019-]+(?:\s[A-Z][\w'\u2019-]+)?,\s\d{1,3}(?=[.!?])"
+    r"|\b(?:were|are|was|is|aged|age|ages)\s+\d{2}\s+(?:or|and)\s+(?:older|over|up)\b)"
 )
 _CITE_NUM_RE = re.compile(r"\d[\w().-]*")
 
@@ -502,7 +503,7 @@ _TRIGGER_WORDS = frozenset(
     "than jan january feb february mar march apr april may jun june jul july aug august sep sept september oct "
     "october nov november dec december stat stats initiative ordinance referendum question plank hf sf lb ld "
     "priority phase stage tier level category zone grade dialed called texted road "
-    "hjr sjr dialing calling texting".split()
+    "hjr sjr dialing calling texting were are was is".split()
 )
 _TOKEN_TRIGGER_RE = re.compile(r"[@#/:\u00a7]|www\.|\.(?:com|org|gov|net|edu|news|io|us|co|info|tv)\b")
 
@@ -749,7 +750,8 @@ _CHANGE_OF_RE = re.compile(
 _CHANGE_AFTER_RE = re.compile(
     r"\s*(?:[a-z]+\s+)?(?:(?P<incn>increase|rise|jump|gain|growth|hike|boost|surge|climb|spike|uptick|raise|"
     r"pay\s+raise)|(?P<decn>drop|decline|decrease|reduction|cut|fall|dip|plunge|slide|loss|contraction|downturn)|"
-    r"(?P<incc>more|higher|larger|bigger|greater|above|increase)|(?P<decc>less|lower|smaller|fewer|below))\b",
+    r"(?P<incc>more|higher|larger|bigger|greater|above|increase|ahead)|(?P<decc>less|lower|smaller|fewer|below|"
+    r"behind))\b",
     re.I,
 )
 _FROM_BEFORE_RE = re.compile(
@@ -1102,6 +1104,7 @@ _NP_CUT_RE = re.compile(
     r")\b.*$",
     re.I | re.S,
 )
+_PRONOUN_WORK_RE = re.compile(r"^(her|his)\s+(?:own\s+)?(?:work|research|analysis|study|data|estimate|count)$", re.I)
 _PRONOUN_ORG_RE = re.compile(
     r"^(?:her|his|their|its)\s+(office|department|agency|group|organization|union|company)$", re.I
 )
@@ -1286,6 +1289,8 @@ class _Ctx:
                 words = m.group().split()
                 while words and words[0] in _LEADING_FUNCTION_WORDS:
                     words = words[1:]
+                if len(words) > 2 and words[1] in ("on", "against", "to") and not _is_org_word(words[0]):
+                    words = words[2:]  # "Assaults on Lakeshore Regional Transit Authority buses"
                 caps = [w for w in words if w[:1].isupper()]
                 if len(caps) >= 2 and any(_is_org_word(w) for w in caps):
                     level = _LEVEL_BEFORE_RE.search(self.text, max(0, m.start() - 12), m.start())
@@ -1725,6 +1730,9 @@ def _speaker_from_np(np: str, ctx: _Ctx, pos: int, subject: str | None = None) -
             return np, "anon"
         return None, "none"
     np = _TIME_BEFORE_BY_RE.sub("", np)  # "A report last month by the Fiscal Office": the time is not the issuer
+    work = _PRONOUN_WORK_RE.match(np)
+    if work:  # "Priya Natarajan said her work suggests": hers
+        return _speaker_from_np("she" if work.group(1).lower() == "her" else "he", ctx, pos, subject)
     own = _PRONOUN_ORG_RE.match(np)
     if own:
         full = _org_alias(ctx, own.group(1).lower(), pos)
@@ -2173,7 +2181,7 @@ _DOC_NP_RE = re.compile(
 )
 _COMMA_RE = re.compile(r",(?!\d)")
 _INVERSION_VERBS = frozenset(("said", "says", "told", "wrote", "added", "reported"))
-_COORD_END_RE = re.compile(r"[a-z]\s+(?:but|and)\s+(?:(?:also|then|later)\s+)?$")  # "declined to comment but said"
+_COORD_END_RE = re.compile(r"[a-z],?\s+(?:but|and)\s+(?:(?:also|then|later)\s+)?$")  # "declined to comment but said"
 _AGED_NAME_RE = re.compile(r"((?:[A-Z][\w.'\u2019-]+\s+){1,3}[A-Z][\w'\u2019-]+),\s\d{1,3},")
 _LEAD_NAME_RE = re.compile(r"((?:[A-Z][\w.'\u2019-]+\s+){1,3}[A-Z][\w'\u2019-]+),\s")
 _ROLE_WORDS = _TITLE_WORDS | frozenset("author authors head president expert scholar fellow economist official".split())
@@ -2383,7 +2391,9 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
                 np_s = ss + m.end()
                 anchors.append(_Anchor(speaker, cls, verb == "reported", np_s, np_s + len(np_raw), a_pos, ss, se, True))
             continue
-        subj = subject.get() if vkind == "strong" and _COORD_END_RE.search(before) else None
+        subj = subject.get() if _COORD_END_RE.search(before) else None
+        if subj and not _acceptable_np(subj, vkind):
+            subj = None
         if subj:  # "A spokesperson declined to comment but said": the sentence's subject said it
             cls = "person" if _looks_personal_name(subj.split()) else _classify(subj)
             anchors.append(_Anchor(subj, cls, False, ss, ss, a_pos, ss + m.end(), se, False))
@@ -2837,7 +2847,7 @@ def _for_every(text: str, ms: list[_M]) -> list[_M]:
     return out
 
 
-_SUBDAY_RE = re.compile(r"[\s-](?:hours?|minutes?|seconds?|hrs?|mins?)\b", re.I)
+_SUBDAY_RE = re.compile(r"[\s-](?:hours?|minutes?|seconds?|hrs?|mins?|degrees?)\b", re.I)
 _CURRENCY_RE = re.compile(r"^(?:US\s?\$|\$|USD\s?)\s?", re.I)
 _HAS_SCALE_RE = re.compile(r"(?i)\b(?:dozen|hundred|thousand|million|billion|trillion)\b")
 _DEFINITE_BEFORE_RE = re.compile(r"(?i)\b(?:the|these|those|both)\s+$")
@@ -3085,7 +3095,7 @@ _OF_TO_END_RE = re.compile(r"\b(?:of|to|at|from)\s+(?:about\s+|roughly\s+)?$", r
 _THAN_AFTER_RE = re.compile(r"\s*\w+(?:\s+[a-z]+){0,2}?\s+(?:than|over|above|below)\b")  # "37% more acreage than"
 _SHARE_OF_RE = re.compile(r"\s+of\b")
 _LIST_GAP_RE = re.compile(r"(?:\s+[\w.]+){0,4}?(?:,\s+|\s+and\s+|,\s+and\s+)", re.I)
-_ABOVE_RE = re.compile(r"\s+(?:above|below)\b")  # "running 14% above pre-pandemic pace"
+_ABOVE_RE = re.compile(r"\s+(?:above|below|ahead\s+of|behind)\b")  # "running 14% above pre-pandemic pace"
 _COMPARATIVE_RE = re.compile(r"\s*(?:larger|higher|bigger|greater|smaller|lower)\b")
 
 

@@ -778,3 +778,17 @@ def test_attribution_shapes_of_round_six(text, surface, speaker):
 def test_ages_of_round_six():
     assert [c.surface for c in extract('"Why would I stay?" said Greene, 36. Nearly one in three members is over 80.',
                                        PUB)] == ["one in three"]
+
+
+def test_figures_of_round_seven():
+    text = "The airport has recorded 47 days this year with a high of 105 degrees or more."
+    assert [c.surface for c in extract(text, PUB)] == ["47 days"]
+    assert one("The toll is running roughly 31% ahead of last year's pace.", "31%").kind == "change"
+    text = "More than half of this year's victims were 65 or older."
+    assert [c.surface for c in extract(text, PUB)] == ["half"]
+    text = ("Priya Natarajan, a researcher, said her work suggests death certificates capture only about a third of "
+            "heat deaths.")
+    assert one(text, "a third").speaker == "Priya Natarajan"
+    text = ("The report came out. The report classified most of them as simple assaults, such as shoving, but found "
+            "that 29 of last year's attacks involved a weapon.")
+    assert one(text, "29").attribution_kind == "document"
