@@ -126,7 +126,7 @@ def norm_speaker(s: str | None) -> str:
     s = s.replace("\u2019", "'").strip()
     # "the state Department of Transportation" and "Department of Transportation" name the same body: a leading
     # lowercase level of government is dropped, as a leading article is (annotators wrote both)
-    s = re.sub(r"^(?:(?:the|a|an)\s+)?(?:state|city|county|federal)\s+(?=[A-Z])", "", s)
+    s = re.sub(r"^(?:(?:[Tt]he|[Aa]n?)\s+)?(?:state|city|county|federal)\s+(?=[A-Z])", "", s)
     s = re.sub(r"^(?:the|a|an)\s+", "", s.lower())
     return " ".join(s.split())
 

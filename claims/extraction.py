@@ -452,7 +452,7 @@ _MASK_CTX_RE = re.compile(
     r"(?:/[^\s,;)\"\u201d]*+)?)"
     r"|(?P<email>\b[\w.+-]++@[\w-]++\.[\w.-]++)"
     r"|(?P<handle>(?<![\w@])[@#][A-Za-z_0-9]\w*)"
-    r"|(?P<phone>\b(?i:text|texting|texted|call|calling|called|dial|dialing|dialed)\s+\d{3,}\b)"
+    r"|(?P<phone>\b(?i:text|texting|texted|call|calling|called|dial|dialing|dialed)\s+(?:\d{4,}|911|311|988)\b)"
     rf"|(?P<date>\b{_MONTH_ANY}\s\d{{1,2}}(?:st|nd|rd|th)?(?:\s?[-\u2013]\s?\d{{1,2}})?(?:,?\s\d{{4}})?\b)"
     r"|(?P<uscode>\b(?:U\.S\.C\.|USC|C\.F\.R\.|CFR)\s*(?:\u00a7+\s*)?\d[\w().-]*|\u00a7+\s*\d[\w().-]*)"
     rf"|(?P<cite>\b(?:H\.\s?R\.|S\.|H\.\s?B\.|S\.\s?B\.|HB|SB|AB|HF|SF|LB|LD|HJR|SJR|Pub\.\s?L\.|{_CITE_WORDS})\s?(?:\d[\w.()\u2013-]*"
@@ -462,7 +462,7 @@ _MASK_CTX_RE = re.compile(
     r"\b(?i:voters|adults|people|residents|children|Americans|respondents|those|men|women|patients|anyone|kids|"
     r"students|drivers|workers|teens|seniors|aged?|ages)\s+(?:under|over|aged|older\s+than|younger\s+than|of)\s+"
     r"\d{1,2}\b(?!\s*(?:%|percent|million|[a-z]+s\b))"
-    r"|\b(?:were|are|was|is|aged|age|ages)\s+(?:under|over)\s+\d{2}\b(?!\s*(?:%|percent|million|[a-z]+s\b))"
+    r"|\b(?:were|are|was|is|aged|age|ages)\s+(?:under|over)\s+\d{2}(?=\s*(?:[.,;!?]|$))"
     r"|\bsaid\s+[A-Z][\w'\u2019-]+(?:\s[A-Z][\w'\u2019-]+)?,\s\d{1,3}(?=[.!?])"
     r"|\b(?:were|are|was|is|aged|age|ages)\s+\d{2}\s+(?:or|and)\s+(?:older|over|up)\b)"
 )
@@ -594,7 +594,8 @@ _DELAY_BEFORE_RE = re.compile(
     re.I,
 )
 _AGO_RE = re.compile(r"\s+(?:ago|earlier|later|before|after|old|from\s+now)\b", re.I)
-# A singular unit then a noun: a descriptor ("two-year budget"), except a penalty's or a wait's length, a claim
+# A singular unit then a noun: a descriptor ("two-year budget", "after a 14-month wait"), except a penalty's length
+# ("the 87-month prison sentence"), which is a claim
 _DUR_ADJ_RE = re.compile(
     r"[a-rt-z]\s+(?!old\b|ago\b|later\b|earlier\b|(?:federal\s+|state\s+)?(?:prison|jail|sentence|term|probation|"
     r"suspension|ban)\b)[a-z]"
@@ -748,8 +749,8 @@ _CHANGE_OF_RE = re.compile(
     re.I,
 )
 _CHANGE_AFTER_RE = re.compile(
-    r"\s*(?:[a-z]+\s+)?(?:(?P<incn>increase|rise|jump|gain|growth|hike|boost|surge|climb|spike|uptick|raise|"
-    r"pay\s+raise)|(?P<decn>drop|decline|decrease|reduction|cut|fall|dip|plunge|slide|loss|contraction|downturn)|"
+    r"\s*(?:(?:[a-z]+\s+)?(?P<incn>increase|rise|jump|gain|growth|hike|boost|surge|climb|spike|uptick|raise)|"
+    r"(?:[a-z]+\s+)?(?P<decn>drop|decline|decrease|reduction|cut|fall|dip|plunge|slide|loss|contraction|downturn)|"
     r"(?P<incc>more|higher|larger|bigger|greater|above|increase|ahead)|(?P<decc>less|lower|smaller|fewer|below|"
     r"behind))\b",
     re.I,
@@ -762,7 +763,7 @@ _FORECAST_CUE_RE = re.compile(
     r"(?<!was\s)(?<!were\s)expected|expecting|projects|projected|projection|forecasts?|forecasted|predicts?|predicted|pledged?|"
     r"pledges|promised?|promises|aims?\s+to|goal\s+of|target\s+of|set\s+to|on\s+track\s+to|could(?!\s+have)|"
     r"may(?!\s+have)|might(?!\s+have)|intends?\s+to|proposes\s+to|seeks?\s+to|preparing\s+to|going\s+to|"
-    r"(?:is|are|was|were)\s+(?:un)?likely\s+to|on\s+(?:pace|course)\s+to|poised\s+to|due\s+to\s+(?!the\b|a\b|an\b)|"
+    r"(?:is|are|was|were)\s+(?:un)?likely\s+to|on\s+(?:pace|course)\s+to|poised\s+to|due\s+to\s+(?:be|open|close|start|begin|take|expire|arrive|finish|end|rise|fall|reach)\b|"
     r"aim(?:s|ing)?\s+for|target(?:s|ing)?)\b"
     r"|'ll\b|\u2019ll\b"
 )
@@ -1014,7 +1015,7 @@ _V_WEAK = (
     r"outlined|outlines|lays\s+out|laid\s+out|seeks|sought|asks\s+for|asked\s+for|calls\s+for|"
     r"called\s+for|requests|requested|tallied|documented|concluded|concludes|credited|credits|blamed|blames|"
     r"recommended|recommends|urged|urges|touted|touts|boasted|boasts|highlighted|highlights|analyzed|analysed|"
-    r"identified|reviewed|examined|indicate|attributes|attributed|classified|classifies|rated|rates|ranked"
+    r"identified|reviewed|examined|indicate|attributes|attributed|classified|classifies"
 )
 _ANCHOR_RE = re.compile(
     r"(?P<acc>\b[Aa]ccording\s+to\s+"
@@ -1257,7 +1258,7 @@ def _name_after_title(toks: list[str]) -> str | None:
 class _Ctx:
     """Per-text state for attribution: people, speakers and the last poll seen so far."""
 
-    __slots__ = ("text", "people", "speakers", "last_person", "last_poll", "surnames", "_orgs")
+    __slots__ = ("text", "people", "speakers", "last_person", "last_poll", "surnames", "_orgs", "_names")
 
     def __init__(self, text: str):
         self.text = text
@@ -1267,18 +1268,20 @@ class _Ctx:
         self.last_poll: tuple[str, str] | None = None
         self.surnames: dict[str, str | None] = {}
         self._orgs: list[tuple[int, str]] | None = None
+        self._names: list[tuple[int, str]] | None = None
 
     def names(self) -> list[tuple[int, str]]:
         """(offset, name) of every capitalised name of two words or more, organisation or not ("Calder Home
-        Furnishings"), for "the company"."""
-        out = []
-        for m in _ORG_NAME_RE.finditer(self.text):
-            words = m.group().split()
-            while words and words[0] in _LEADING_FUNCTION_WORDS:
-                words = words[1:]
-            if len(words) >= 2:
-                out.append((m.start(), " ".join(words)))
-        return out
+        Furnishings"), for "the company"; computed once. A street ("Lakeside Ave") is no name of anyone."""
+        if self._names is None:
+            self._names = []
+            for m in _ORG_NAME_RE.finditer(self.text):
+                words = m.group().split()
+                while words and words[0] in _LEADING_FUNCTION_WORDS:
+                    words = words[1:]
+                if len(words) >= 2 and words[-1].rstrip(".").lower() not in _STREET_WORDS:
+                    self._names.append((m.start(), " ".join(words)))
+        return self._names
 
     def orgs(self) -> list[tuple[int, str]]:
         """(offset, name) of the text's organisation names ("U.S. Citizenship and Immigration Services",
@@ -1316,6 +1319,7 @@ _ACRONYM_RE = re.compile(r"^[A-Z](?:\.?[A-Z]){1,6}\.?$")
 _ORG_CONNECTORS = frozenset(("of", "for", "and", "on", "the", "&", "de"))
 
 
+_STREET_WORDS = frozenset("ave avenue st street rd road blvd boulevard lane drive way place plaza highway".split())
 _LEADING_FUNCTION_WORDS = frozenset(
     "The A An At In On When If After Before As By For From With Under Since While But And Per According Across "
     "Among Meanwhile Nationally Last This".split()
@@ -1516,7 +1520,9 @@ def _classify(sp: str) -> str:
             and not (i == 0 and (t in _DOC_NOUNS or t in _PERSON_NOUNS))
         ):
             continue  # part of a proper name ("Transactional Records Access Clearinghouse"), not "Data released by"
-        base.append(t.rstrip("'\u2019s") if t.endswith(("'s", "\u2019s")) else t)
+        if t.endswith(("'s", "\u2019s", "s'")):
+            continue  # an owner ("the analysis's lead author"), not the head of the phrase
+        base.append(t)
     if any(t in _DOC_NOUNS for t in base):
         return "doc"
     if any(t in _PERSON_NOUNS for t in base) or low_toks[0] == "those":
@@ -1687,8 +1693,8 @@ _NAME_RUN_RE = re.compile(r"(?:[A-Z][\w.'\u2019-]+\s+){1,4}[A-Z][\w'\u2019-]+")
 
 
 def _person_earlier_in_sentence(ctx: _Ctx, pos: int) -> str | None:
-    """The last person named before ``pos`` in its sentence ("Director Alan Pruitt told the Ledger he"), so a
-    pronoun does not jump back to the person of an earlier paragraph."""
+    """The last person named before ``pos`` in its sentence or the one before ("Director Alan Pruitt told the Ledger
+    he"), so a pronoun does not jump back to the person of an earlier paragraph."""
     window = ctx.text[max(0, pos - 400) : pos]
     starts = [m.end() for m in _SENTENCE_START_RE.finditer(window)]
     window = window[starts[-2] :] if len(starts) >= 2 else window  # this sentence and the one before
@@ -2003,7 +2009,7 @@ _VERBISH_NEXT_RE = re.compile(r"\s+(?:an?|the|about|more|nearly|roughly|\d)", re
 _SUBJ_VERB_RE = re.compile(
     r"\b(?:rose|fell|dropped|climbed|grew|increased|decreased|declined|topped|reached|hit|stood|totaled|totalled|"
     r"jumped|surged|soared|plunged|tumbled|numbered|dipped|slipped|swelled|has\s+climbed|have\s+climbed|"
-    r"climbed\s+past|fell\s+to|rose\s+to|accounted\s+for|made\s+up|totaled|totalled|averaged|averages)\b"
+    r"climbed\s+past|fell\s+to|rose\s+to|accounted\s+for|made\s+up|averaged|averages)\b"
 )
 
 
@@ -2094,7 +2100,7 @@ _HEADLINE_RE = re.compile(r"\s*([^\n]{10,160})\n[ \t]*\n")
 def _headline_end(text: str) -> int:
     """End of the article's headline: a first line of a few words with no full stop, then a blank line."""
     m = _HEADLINE_RE.match(text)
-    if m and not m.group(1).rstrip().endswith((".", '"', "\u201d", ":")) and len(m.group(1).split()) <= 25:
+    if m and not m.group(1).rstrip().endswith((".", "?", "!", '"', "\u201d", ":")) and len(m.group(1).split()) <= 25:
         return m.end(1)
     return -1
 
@@ -2152,7 +2158,7 @@ _ANCHOR_START_RE = re.compile(
     r"outlines|lays|laid|seeks|sought|asks|asked|calls|called|requests|requested|tallied|documented|concluded|"
     r"concludes|estimate|project|forecast|predict|report|claim|find|calculate|credited|credits|blamed|blames|recommended|recommends|urged|urges|touted|touts|boasted|boasts|"
     r"highlighted|highlights|analyzed|analysed|identified|reviewed|examined|indicate|attributes|attributed|"
-    r"classified|classifies|rated|rates|ranked|writing)\b"
+    r"classified|classifies|writing)\b"
 )
 
 
@@ -2425,7 +2431,7 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
         speaker, cls = _speaker_from_np(np_raw, ctx, a_pos, subject)
         if not speaker:
             continue
-        if cls != "person" and speaker.split()[-1].lower().strip("'\u2019s") in _ROLE_WORDS:
+        if cls != "person" and _POSSESSIVE_S_RE.sub("", speaker.split()[-1].lower()) in _ROLE_WORDS:
             lead = _LEAD_NAME_RE.match(sent, body_off)
             if lead and lead.end() <= run_start and _looks_personal_name(lead.group(1).split()):
                 # "Daniel Reyes, the institute's research director and the analysis's lead author, estimated"
@@ -2723,6 +2729,10 @@ def _find_mentions(text: str, lower: str, masked: bytearray, cited: set[str]) ->
         if _SUBDAY_RE.match(text, e):
             consumed = e  # hours, minutes, seconds: not in the unit vocabulary
             continue
+        tm = _TEMPERATURE_RE.match(text, e)
+        if tm and (text[e : e + 1] == "\u00b0" or _TEMPERATURE_BEFORE_RE.search(text, max(0, s - 30), s)):
+            consumed = tm.end()  # "a high of 105 degrees"
+            continue
         if (
             e < n
             and text[e] == "-"
@@ -2847,7 +2857,10 @@ def _for_every(text: str, ms: list[_M]) -> list[_M]:
     return out
 
 
-_SUBDAY_RE = re.compile(r"[\s-](?:hours?|minutes?|seconds?|hrs?|mins?|degrees?)\b", re.I)
+_SUBDAY_RE = re.compile(r"[\s-](?:hours?|minutes?|seconds?|hrs?|mins?)\b", re.I)
+# "a high of 105 degrees", "temperatures topped 100 degrees": temperatures, not in the unit vocabulary either
+_TEMPERATURE_RE = re.compile(r"\s?(?:\u00b0|degrees?\b)(?:\s?(?:F|C|Fahrenheit|Celsius)\b)?")
+_TEMPERATURE_BEFORE_RE = re.compile(r"\b(?:high|low|temperatures?|heat|hit|topped|reached|above|below|of)\s+$", re.I)
 _CURRENCY_RE = re.compile(r"^(?:US\s?\$|\$|USD\s?)\s?", re.I)
 _HAS_SCALE_RE = re.compile(r"(?i)\b(?:dozen|hundred|thousand|million|billion|trillion)\b")
 _DEFINITE_BEFORE_RE = re.compile(r"(?i)\b(?:the|these|those|both)\s+$")

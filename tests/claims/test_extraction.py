@@ -792,3 +792,23 @@ def test_figures_of_round_seven():
     text = ("The report came out. The report classified most of them as simple assaults, such as shoving, but found "
             "that 29 of last year's attacks involved a weapon.")
     assert one(text, "29").attribution_kind == "document"
+
+
+@pytest.mark.parametrize("text,surface", [
+    ("The bill's cost is over 50 billion dollars.", "50 billion dollars"),
+    ("Turnout was over 60 pct.", "60 pct"),
+    ("Prosecutors called 120 witnesses.", "120"),
+    ("The university awarded 4,000 degrees.", "4,000"),
+])
+def test_figures_the_new_masks_must_not_swallow(text, surface):
+    assert [c.surface for c in extract(text, PUB)] == [surface]
+
+
+def test_false_cues_and_speakers_found_in_review():
+    assert one("Repairs due to flooding cost $5 million.", "$5 million").kind == "level"
+    assert one("The Fed raised rates by 25 basis points.", "25 basis points").speaker is None
+    assert one("Some 30 percent want more police than last year.", "30 percent").kind == "level"
+    text = "Sheriff Dana Cole, the county's sheriff, said the jail holds 412 people."
+    assert one(text, "412").speaker == "Dana Cole"
+    text = "About 60 people rallied at 1240 Lakeside Ave. The company said 3,500 riders would pay more."
+    assert one(text, "3,500").speaker != "Lakeside Ave"

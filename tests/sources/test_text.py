@@ -38,8 +38,8 @@ def test_article_text_keeps_sentences_whole_across_source_line_breaks():
 
 def test_plain_text_is_returned_as_is_without_metadata():
     article = article_text(b"The city spent $5 million.\nIt hired 12 officers.", "text/plain", "utf-8")
-    assert article == type(article)(text="The city spent $5 million.\nIt hired 12 officers.")
-    assert article.main_content is False and article.published is None
+    assert article == type(article)(text="The city spent $5 million.\nIt hired 12 officers.", main_content=True)
+    assert article.published is None
 
 
 def test_page_without_a_findable_main_text_falls_back_to_the_whole_page():
@@ -52,3 +52,31 @@ def test_undecodable_bytes_and_a_wrong_charset_do_not_raise():
     body = "<html><body><article><p>Caf\u00e9 owners paid $3,000 in fees, the city said.</p></article></body></html>"
     article = article_text(body.encode("latin-1"), "text/html", "utf-8")
     assert "$3,000 in fees" in article.text
+
+
+def test_an_unknown_charset_is_read_as_utf8():
+    body = "<html><body><article><p>Caf\u00e9 owners paid $3,000 in fees, the city said.</p></article></body></html>"
+    article = article_text(body.encode("utf-8"), "text/html", "x-bogus")
+    assert "Caf\u00e9 owners paid $3,000" in article.text
+    assert "$3,000" in document_text(body.encode("utf-8"), "text/html", "x-bogus")
+
+
+def test_no_publication_date_is_guessed_from_the_text():
+    body = (
+        '<html><head><meta property="article:published_time" content="garbage"></head><body><article>'
+        "<p>The city spent $1995 million on roads, officials said, and hired 40 workers.</p>"
+        "<p>More text about the budget, the roads and the workers.</p></article></body></html>"
+    )
+    assert article_text(body.encode(), "text/html", "utf-8").published is None
+
+
+def test_a_failing_parser_falls_back_to_the_whole_page(monkeypatch):
+    import trafilatura
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("parser bug")
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", explode)
+    article = article_text(NEWS_PAGE, "text/html", "utf-8")
+    assert article.main_content is False
+    assert "$700 million budget shortfall" in article.text
