@@ -1626,6 +1626,7 @@ def _latest_issuer(ctx: _Ctx) -> str | None:
 def _clean_org(s: str, ctx: _Ctx, pos: int) -> str:
     s = _PARTICIPLE_CUT_RE.sub("", _NP_CUT_RE.sub("", _norm_ws(s))).strip(" ,.")
     s = _OF_ITS_TAIL_RE.sub("", s)
+    s = _AT_PLACE_TAIL_RE.sub("", s)  # "the Transactional Records Access Clearinghouse at Syracuse University"
     s = _COMMA_RE.split(s)[0].strip()
     s = _strip_article(s)
     toks = s.split()
@@ -1648,6 +1649,9 @@ def _clean_org(s: str, ctx: _Ctx, pos: int) -> str:
     return _resolve_alias(ctx, s, pos)
 
 
+_AT_PLACE_TAIL_RE = re.compile(
+    r"(?<=[a-z])\s+at\s+(?:the\s+)?[A-Z][\w.'\u2019&-]*(?:\s+(?:of\s+)?[A-Z][\w.'\u2019&-]*)*$"
+)
 _OF_ITS_TAIL_RE = re.compile(r"\s+(?:of|on|about)\s+(?:its|their|his|her)\s+.*$")
 _PERSON_OF_RE = re.compile(r"^(.+?)\s+(?:of|from|at|with)\s+(?:the\s+)?[A-Z].*$")
 _WHOSE_ORG_RE = re.compile(
@@ -2080,8 +2084,8 @@ def extract(text: str, published: date | None = None) -> list[Candidate]:
         if mentions:
             _finish_sentence(text, ss, se, sent, mentions, anchors, quotes, q_starts, quote_speakers, published, out)
         lead = _AGED_NAME_RE.match(sent)  # "Tanya Rhodes, 41, who has waited six years, applied": a person
-        if lead and _looks_personal_name(lead.group(1).split()):
-            ctx.add_person(lead.group(1))
+        if lead and (_looks_personal_name(lead.group(1).split()) or " " not in lead.group(1)):
+            ctx.add_person(lead.group(1))  # also "Yelitza, a 31-year-old from Venezuela, asked that ..."
         low = sent.translate(_ASCII_LOWER)
         for t in _TITLE_START_RE.finditer(low):
             m = _TITLED_NAME_RE.match(sent, t.start())
@@ -2188,7 +2192,9 @@ _DOC_NP_RE = re.compile(
 _COMMA_RE = re.compile(r",(?!\d)")
 _INVERSION_VERBS = frozenset(("said", "says", "told", "wrote", "added", "reported"))
 _COORD_END_RE = re.compile(r"[a-z],?\s+(?:but|and)\s+(?:(?:also|then|later)\s+)?$")  # "declined to comment but said"
-_AGED_NAME_RE = re.compile(r"((?:[A-Z][\w.'\u2019-]+\s+){1,3}[A-Z][\w'\u2019-]+),\s\d{1,3},")
+_AGED_NAME_RE = re.compile(
+    r"((?:[A-Z][\w.'\u2019-]+\s+){0,3}[A-Z][\w'\u2019-]+),\s(?:\d{1,3},|an?\s+\d{1,3}-year-old\b)"
+)
 _LEAD_NAME_RE = re.compile(r"((?:[A-Z][\w.'\u2019-]+\s+){1,3}[A-Z][\w'\u2019-]+),\s")
 _ROLE_WORDS = _TITLE_WORDS | frozenset("author authors head president expert scholar fellow economist official".split())
 _SUBORD_START_RE = re.compile(
@@ -2211,7 +2217,10 @@ _DOC_OF_NP_RE = re.compile(
 )
 _APPOSITIVE_REL_RE = re.compile(r"^(?:a|an|the)\s+[^,]*?\b(?:who|whose)\s", re.I)
 _PERFECT_BEFORE_RE = re.compile(r"\b(?:had|has|have|having|been|to)\s+(?:\w+ly\s+)?$", re.I)
-_NUMBER_AFTER_RE = re.compile(r"\s+(?:(?:about|nearly|roughly|some|another|more\s+than)\s+)?[$\d]")
+_NUMBER_AFTER_RE = re.compile(
+    r"\s+(?:(?:about|nearly|roughly|some|another|more\s+than)\s+)?(?:[$\d]|(?:two|three|four|five|six|seven|eight|"
+    r"nine|ten|dozens?|hundreds|thousands)\b)"
+)
 _INVERSION_BEFORE_RE = re.compile(r"[,\u201d\"]\s*$")
 
 

@@ -812,3 +812,15 @@ def test_false_cues_and_speakers_found_in_review():
     assert one(text, "412").speaker == "Dana Cole"
     text = "About 60 people rallied at 1240 Lakeside Ave. The company said 3,500 riders would pay more."
     assert one(text, "3,500").speaker != "Lakeside Ave"
+
+
+def test_attribution_shapes_of_round_eight():
+    text = ('Yelitza, a 31-year-old from Venezuela, asked that her last name not be used. "Now they tell me to wait '
+            'almost four years," she said.')
+    assert one(text, "four years").speaker == "Yelitza"
+    text = ("Laura Whitfield, the court administrator, said in an emailed statement that the court added four judges "
+            "in January, bringing its total to 11.")
+    assert one(text, "four").speaker == "Laura Whitfield"
+    text = ("The backlog reached 81,412 cases, according to the Transactional Records Access Clearinghouse at "
+            "Syracuse University.")
+    assert one(text, "81,412").speaker == "Transactional Records Access Clearinghouse"
