@@ -452,7 +452,7 @@ _MASK_CTX_RE = re.compile(
     r"(?:/[^\s,;)\"\u201d]*+)?)"
     r"|(?P<email>\b[\w.+-]++@[\w-]++\.[\w.-]++)"
     r"|(?P<handle>(?<![\w@])[@#][A-Za-z_0-9]\w*)"
-    r"|(?P<phone>\b(?i:text|texting|texted|call|calling|called|dial|dialing|dialed)\s+(?:\d{4,}|911|311|988)\b)"
+    r"|(?P<phone>\b(?i:text|texting|texted|call|calling|called|dial|dialing|dialed)\s+(?:\d{4,}|911|311|988|511|211|411)\b)"
     rf"|(?P<date>\b{_MONTH_ANY}\s\d{{1,2}}(?:st|nd|rd|th)?(?:\s?[-\u2013]\s?\d{{1,2}})?(?:,?\s\d{{4}})?\b)"
     r"|(?P<uscode>\b(?:U\.S\.C\.|USC|C\.F\.R\.|CFR)\s*(?:\u00a7+\s*)?\d[\w().-]*|\u00a7+\s*\d[\w().-]*)"
     rf"|(?P<cite>\b(?:H\.\s?R\.|S\.|H\.\s?B\.|S\.\s?B\.|HB|SB|AB|HF|SF|LB|LD|HJR|SJR|Pub\.\s?L\.|{_CITE_WORDS})\s?(?:\d[\w.()\u2013-]*"
@@ -557,7 +557,7 @@ _ATOM_RE = re.compile(
     r"\b(?i:dozens|hundreds|thousands|millions|billions)\b(?=[\s\"\u201d]+of\b))"
     rf"|(?P<frac>\b(?i:a|one|two|three|four|five|six|seven|eight|nine)[\s-](?i:half|thirds?|quarters?|fourths?|fifths?|"
     r"sixths?|eighths?|tenths?)\b(?!-))"
-    rf"|(?P<inn>(?:(?<![\w.,$])\d{{1,3}}|\b(?i:{_WORDNUM}))\s+(?:in|out\s+of)\s+(?:\d{{1,4}}(?![\d,.])|(?i:{_WORDNUM})\b))"
+    rf"|(?P<inn>(?:(?<![\w.,$])\d{{1,3}}|\b(?i:{_WORDNUM}))\s+(?:in|out\s+of)\s+(?:\d{{1,4}}(?![\d,]|\.\d)|(?i:{_WORDNUM})\b))"
     rf"|(?P<num>(?:(?<![\w$\u20ac\u00a3.,/]){_NUM_D}(?![\d])|\b(?i:{_WORDNUM})\b(?!-(?:one|two|three|four|five|six|seven|"
     rf"eight|nine)\b)|\b(?i:a)(?=\s(?i:dozen|hundred|thousand|million|billion|trillion)\b))"
     rf"(?:[\s-](?i:{_SCALE_W})\b)*)"
@@ -737,8 +737,10 @@ _VALUE_VERB_BEFORE_RE = re.compile(
     r"almost\s+|more\s+than\s+|some\s+)?$"
 )
 _RESTATED_CHANGE_RE = re.compile(
-    r"\b(?:(?P<inc>increase|rise|jump|gain|growth)|(?P<dec>drop|decline|decrease|reduction|cut|fall|loss))\s+of\s+"
-    r"[^,;%]{1,50},\s+or\s+(?:about\s+|roughly\s+|nearly\s+|almost\s+|some\s+)?$",
+    r"(?:\b(?:(?P<inc>increase|rise|jump|gain|growth)|(?P<dec>drop|decline|decrease|reduction|cut|fall|loss))\s+of\s+"
+    r"|\b(?:(?P<inc2>raise|raises|increase|increases|boost|boosts)|(?P<dec2>cut|cuts|reduce|reduces|lower|lowers|trim|"
+    r"trims|slash|slashes))\b[^.;%]{0,80}?\bby\s+)"
+    r"(?:[^,;%]|,(?=\d)){1,50},\s+or\s+(?:about\s+|roughly\s+|nearly\s+|almost\s+|some\s+)?$",
     re.I,
 )
 _CHANGE_OF_RE = re.compile(
@@ -1246,11 +1248,7 @@ def _name_after_title(toks: list[str]) -> str | None:
             last_title = i
     if last_title >= 0:
         rest = toks[last_title + 1 :]
-        if (
-            1 <= len(rest) <= 4
-            and all(t[:1].isupper() for t in rest)
-            and not any(t.strip(",.").lower() in _ORG_WORDS for t in rest)
-        ):
+        if 1 <= len(rest) <= 4 and all(t[:1].isupper() for t in rest) and not any(_is_org_word(t) for t in rest):
             return " ".join(rest)
     return None
 
@@ -1333,7 +1331,9 @@ _MORE_ORG_WORDS = frozenset(
 _LEVEL_BEFORE_RE = re.compile(r"\bthe\s+(state|city|county|federal)\s+$")
 _GENERIC_MODIFIERS = frozenset("state city county federal local national regional".split())
 _GOVERNMENT_BODY_WORDS = frozenset("agency department bureau office administration commission authority".split())
-_GROUP_WORDS = frozenset("group organization organisation alliance coalition association nonprofit district".split())
+_GROUP_WORDS = frozenset(
+    "group organization organisation alliance coalition association nonprofit district system".split()
+)
 _COMPANY_WORDS = frozenset("company firm chain retailer business employer manufacturer insurer".split())
 _AGENCY_WORDS = frozenset(
     "department administration services service bureau office agency commission authority centers center".split()
@@ -1383,7 +1383,7 @@ def _org_alias(ctx: _Ctx, alias: str, pos: int) -> str | None:
         return None
     if not names and low[0] not in _COMPANY_WORDS:
         return None
-    if 1 <= len(words) <= 3 and low[-1] in _ORG_WORDS:
+    if 1 <= len(words) <= 3 and (low[-1] in _ORG_WORDS or low[-1] in _GROUP_WORDS):
         containing = [name for _, name in reversed(names) if all(w in name.lower().split() for w in low)]
         if all(w[:1].isupper() for w in words):  # already a name ("Washington Post"): only a fuller form of it
             containing = [
@@ -1402,8 +1402,8 @@ def _org_alias(ctx: _Ctx, alias: str, pos: int) -> str | None:
                 name_words = name.split()
                 if at < pos and not any(w in people or w.lower() in _TITLE_WORDS for w in name_words):
                     return name
-        if low[0] in _GROUP_WORDS and len(low) == 1 and names:
-            return names[-1][1]  # "the group": the latest organisation named
+        if low[-1] in _GROUP_WORDS and len(low) <= 2 and names:
+            return names[-1][1]  # "the group", "the ferry system": the latest organisation named
         if low == ["agency"]:  # "the agency": the latest government body named, whatever its name's noun
             for _, name in reversed(names):
                 if any(_POSSESSIVE_S_RE.sub("", w.lower()) in _AGENCY_WORDS for w in name.split()):
@@ -1469,7 +1469,7 @@ def _resolve_alias(ctx: _Ctx, sp: str, pos: int) -> str:
         for raw, resolved in reversed(ctx.speakers):
             if raw.split() and raw.split()[-1] == head and (raw != stripped.lower() or resolved.lower() != raw):
                 return resolved
-        if head in _ORG_WORDS and len(st) == 1:
+        if (head in _ORG_WORDS and len(st) == 1) or (head in _GROUP_WORDS and st[0].islower()):
             full = _org_alias(ctx, stripped, pos)  # "the department" -> "Nebraska Department of Labor"
             if full:
                 return full
@@ -1596,8 +1596,8 @@ def _doc_speaker(np: str, ctx: _Ctx, pos: int, subject: str | None) -> str:
     caps = _caps_run(toks[:-1]) if toks and toks[-1].lower() in _DOC_NOUNS else []
     if len(caps) == 1 and (caps[0].lower() in _ORG_WORDS or caps[0].lower() == "federal"):
         caps = []  # "City budget documents", "Federal data": a capital for the sentence, not a named issuer
-    if len(toks) == 2 and toks[0].lower() in _GOVERNMENT_BODY_WORDS and toks[1].lower() in _DOC_NOUNS:
-        full = _org_alias(ctx, "agency" if toks[0].lower() == "agency" else toks[0].lower(), pos)
+    if 2 <= len(toks) <= 3 and toks[-2].lower() in _GOVERNMENT_BODY_WORDS and toks[-1].lower() in _DOC_NOUNS:
+        full = _org_alias(ctx, toks[-2].lower(), pos)  # also "a separate bureau analysis"
         if full:  # "agency records show", "department data": the body named before
             ctx.speakers.append((desc.lower(), full))
             return full
@@ -1627,6 +1627,9 @@ def _clean_org(s: str, ctx: _Ctx, pos: int) -> str:
     s = _PARTICIPLE_CUT_RE.sub("", _NP_CUT_RE.sub("", _norm_ws(s))).strip(" ,.")
     s = _OF_ITS_TAIL_RE.sub("", s)
     s = _AT_PLACE_TAIL_RE.sub("", s)  # "the Transactional Records Access Clearinghouse at Syracuse University"
+    owned = _OWNER_OF_DOC_RE.match(s)
+    if owned and owned.group("doc").lower() in _DOC_NOUNS:
+        s = owned.group("owner")  # "the Census Bureau's post-enumeration survey": the bureau
     s = _COMMA_RE.split(s)[0].strip()
     s = _strip_article(s)
     toks = s.split()
@@ -1649,6 +1652,9 @@ def _clean_org(s: str, ctx: _Ctx, pos: int) -> str:
     return _resolve_alias(ctx, s, pos)
 
 
+_OWNER_OF_DOC_RE = re.compile(
+    r"^(?:the\s+)?(?P<owner>[A-Z].*?)['\u2019]s?\s+(?:[\w-]+\s+){0,3}?(?P<doc>[a-z]+)(?=\s|$|[,.;])"
+)
 _AT_PLACE_TAIL_RE = re.compile(
     r"(?<=[a-z])\s+at\s+(?:the\s+)?[A-Z][\w.'\u2019&-]*(?:\s+(?:of\s+)?[A-Z][\w.'\u2019&-]*)*$"
 )
@@ -3156,9 +3162,9 @@ def _change_sign(text: str, mm: _M, before: str) -> int:
     om = _CHANGE_OF_RE.search(before)
     if om:
         return -1 if om.group("dec") else 1
-    rm = _RESTATED_CHANGE_RE.search(text, max(0, mm.start - 90), mm.start)
+    rm = _RESTATED_CHANGE_RE.search(text, max(0, mm.start - 160), mm.start)
     if rm:
-        return -1 if rm.group("dec") else 1
+        return -1 if (rm.group("dec") or rm.group("dec2")) else 1
     if _OF_VALUE_AFTER_RE.match(text, mm.end):  # "have lost about 38% of their value"
         vm = _VALUE_VERB_BEFORE_RE.search(before)
         if vm:

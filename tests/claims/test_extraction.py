@@ -824,3 +824,21 @@ def test_attribution_shapes_of_round_eight():
     text = ("The backlog reached 81,412 cases, according to the Transactional Records Access Clearinghouse at "
             "Syracuse University.")
     assert one(text, "81,412").speaker == "Transactional Records Access Clearinghouse"
+
+
+def test_figures_and_speakers_of_round_nine():
+    c = one("The plan would cut the library's share of the fund by $840,000, or 11.5 percent.", "11.5 percent")
+    assert (c.kind, c.value) == ("change", Decimal("-11.5"))
+    assert [x.surface for x in extract("Crew shortages now account for fewer than 1 in 5. Or call 511.", PUB)] == [
+        "1 in 5"
+    ]
+    text = "Four people died in custody, according to the Texas Justice Initiative, a nonprofit that tracks deaths."
+    assert one(text, "Four").speaker == "Texas Justice Initiative"
+    text = ("The census missed 4.99% of Hispanic residents, according to revised estimates from the Census Bureau's "
+            "post-enumeration survey released Monday.")
+    assert one(text, "4.99%").speaker == "Census Bureau"
+    text = ("Washington State Ferries published its report. The system canceled 2,300 sailings, its reliability "
+            "report shows.")
+    assert one(text, "2,300").speaker == "Washington State Ferries"
+    text = "The Census Bureau released its survey. A separate bureau analysis found $2.8 trillion is tied to counts."
+    assert one(text, "$2.8 trillion").speaker == "Census Bureau"
