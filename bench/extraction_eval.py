@@ -69,6 +69,7 @@ SPLITS = {
         "as blind5, written after the fixes blind7 prompted",
         "precision 0.945, recall 0.960, qualifier 0.983, speaker 0.762 (n=101), unattributed given a speaker 1/19",
     ),
+    "blind9": ("as blind5, written after the fixes blind8 prompted", ""),
 }
 
 
