@@ -354,7 +354,7 @@ _TITLE_WORDS = frozenset(
     "coordinator clerk inspector chancellor principal vice assistant associate acting interim former "
     "senior deputy lt col sgt capt gen adm councilman councilwoman councilmember treasurer comptroller auditor "
     "controller pastor rev dean provost trustee member alderman alderwoman supervisor commander detective agent "
-    "trooper patrolman".split()
+    "trooper patrolman assessor recorder coroner".split()
 )
 _OUTLET_RE = re.compile(
     r"(?:\b(?:The\s+)?(?:Washington\s+Post|Washington\s+Times|Washington\s+Examiner|New\s+York\s+Times|"
@@ -1042,7 +1042,8 @@ _CLAUSE_BOUND_RE = re.compile(
 )
 _ADVERBS = (
     r"also|now|then|later|earlier|previously|reportedly|again|further|first|separately|publicly|privately|recently|"
-    r"repeatedly|often|once|still|already|meanwhile|nationally|locally|instead|however|yet|so|and|but|while|has|have|"
+    r"repeatedly|often|once|still|already|meanwhile|nationally|nationwide|statewide|locally|overall|instead|however|"
+    r"for|yet|so|and|but|while|has|have|"
     r"had|is|was|were|are|will|would|had\s+been|on\s+\w+day|last\s+\w+|this\s+\w+|in\s+a\s+statement|"
     r"in\s+an\s+interview|\w+day"
 )
@@ -1332,7 +1333,7 @@ _LEVEL_BEFORE_RE = re.compile(r"\bthe\s+(state|city|county|federal)\s+$")
 _GENERIC_MODIFIERS = frozenset("state city county federal local national regional".split())
 _GOVERNMENT_BODY_WORDS = frozenset("agency department bureau office administration commission authority".split())
 _GROUP_WORDS = frozenset(
-    "group organization organisation alliance coalition association nonprofit district system".split()
+    "group organization organisation alliance coalition association nonprofit district system union".split()
 )
 _COMPANY_WORDS = frozenset("company firm chain retailer business employer manufacturer insurer".split())
 _AGENCY_WORDS = frozenset(
@@ -1381,7 +1382,7 @@ def _org_alias(ctx: _Ctx, alias: str, pos: int) -> str | None:
             if at < pos and name != alias and low[0] in name.lower().split() and not _looks_titled(name):
                 return name
         return None
-    if not names and low[0] not in _COMPANY_WORDS:
+    if not names and low[0] not in _COMPANY_WORDS and low[-1] not in _GROUP_WORDS:
         return None
     if 1 <= len(words) <= 3 and (low[-1] in _ORG_WORDS or low[-1] in _GROUP_WORDS):
         containing = [name for _, name in reversed(names) if all(w in name.lower().split() for w in low)]
@@ -1402,8 +1403,13 @@ def _org_alias(ctx: _Ctx, alias: str, pos: int) -> str | None:
                 name_words = name.split()
                 if at < pos and not any(w in people or w.lower() in _TITLE_WORDS for w in name_words):
                     return name
-        if low[-1] in _GROUP_WORDS and len(low) <= 2 and names:
-            return names[-1][1]  # "the group", "the ferry system": the latest organisation named
+        if low[-1] in _GROUP_WORDS and len(low) <= 2:
+            if names:
+                return names[-1][1]  # "the group", "the ferry system": the latest organisation named
+            people = {w for person in ctx.people for w in person.split()}
+            for at, name in reversed(ctx.names()):  # "United Nurses of Pennsylvania": no organisation word
+                if at < pos and not _looks_titled(name) and not any(w in people for w in name.split()):
+                    return name
         if low == ["agency"]:  # "the agency": the latest government body named, whatever its name's noun
             for _, name in reversed(names):
                 if any(_POSSESSIVE_S_RE.sub("", w.lower()) in _AGENCY_WORDS for w in name.split()):

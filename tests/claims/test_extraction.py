@@ -842,3 +842,12 @@ def test_figures_and_speakers_of_round_nine():
     assert one(text, "2,300").speaker == "Washington State Ferries"
     text = "The Census Bureau released its survey. A separate bureau analysis found $2.8 trillion is tied to counts."
     assert one(text, "$2.8 trillion").speaker == "Census Bureau"
+
+
+def test_speakers_of_round_ten():
+    text = "County Assessor Denise Okafor said the median value rose to $318,400."
+    assert one(text, "$318,400").speaker == "Denise Okafor"
+    text = "Nationwide, officers seized 21,800 pounds, U.S. Customs and Border Protection data show."
+    assert one(text, "21,800").speaker == "U.S. Customs and Border Protection"
+    text = "United Nurses of Pennsylvania polled members. The union said it surveyed 2,140 nurses."
+    assert one(text, "2,140").speaker == "United Nurses of Pennsylvania"
