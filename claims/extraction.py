@@ -1271,35 +1271,36 @@ class _Ctx:
 
     def names(self) -> list[tuple[int, str]]:
         """(offset, name) of every capitalised name of two words or more, organisation or not ("Calder Home
-        Furnishings"), for "the company"; computed once. A street ("Lakeside Ave") is no name of anyone."""
+        Furnishings"), for "the company". A street ("Lakeside Ave") is no name of anyone."""
         if self._names is None:
-            self._names = []
-            for m in _ORG_NAME_RE.finditer(self.text):
-                words = m.group().split()
-                while words and words[0] in _LEADING_FUNCTION_WORDS:
-                    words = words[1:]
-                if len(words) >= 2 and words[-1].rstrip(".").lower() not in _STREET_WORDS:
-                    self._names.append((m.start(), " ".join(words)))
+            self._index_names()
         return self._names
 
     def orgs(self) -> list[tuple[int, str]]:
         """(offset, name) of the text's organisation names ("U.S. Citizenship and Immigration Services",
-        "Nebraska Department of Labor"), computed once, for resolving "USCIS", "the department", "fiscal office"."""
+        "Nebraska Department of Labor"), for resolving "USCIS", "the department", "fiscal office"."""
         if self._orgs is None:
-            self._orgs = []
-            for m in _ORG_NAME_RE.finditer(self.text):
-                words = m.group().split()
-                while words and words[0] in _LEADING_FUNCTION_WORDS:
-                    words = words[1:]
-                if len(words) > 2 and words[1] in ("on", "against", "to") and not _is_org_word(words[0]):
-                    words = words[2:]  # "Assaults on Lakeshore Regional Transit Authority buses"
-                caps = [w for w in words if w[:1].isupper()]
-                if len(caps) >= 2 and any(_is_org_word(w) for w in caps):
-                    level = _LEVEL_BEFORE_RE.search(self.text, max(0, m.start() - 12), m.start())
-                    if level and words and words[0] == m.group().split()[0]:
-                        words = [level.group(1), *words]  # "the state Department of Transportation"
-                    self._orgs.append((m.start(), " ".join(words)))
+            self._index_names()
         return self._orgs
+
+    def _index_names(self) -> None:
+        """One pass over the text's capitalised runs for both lists, once per text."""
+        self._names, self._orgs = [], []
+        for m in _ORG_NAME_RE.finditer(self.text):
+            first = m.group().split(None, 1)[0]
+            words = m.group().split()
+            while words and words[0] in _LEADING_FUNCTION_WORDS:
+                words = words[1:]
+            if len(words) >= 2 and words[-1].rstrip(".").lower() not in _STREET_WORDS:
+                self._names.append((m.start(), " ".join(words)))
+            if len(words) > 2 and words[1] in ("on", "against", "to") and not _is_org_word(words[0]):
+                words = words[2:]  # "Assaults on Lakeshore Regional Transit Authority buses"
+            caps = [w for w in words if w[:1].isupper()]
+            if len(caps) >= 2 and any(_is_org_word(w) for w in caps):
+                level = _LEVEL_BEFORE_RE.search(self.text, max(0, m.start() - 12), m.start())
+                if level and words[0] == first:
+                    words = [level.group(1), *words]  # "the state Department of Transportation"
+                self._orgs.append((m.start(), " ".join(words)))
 
     def add_person(self, name: str) -> None:
         if name in self.people:
@@ -1339,6 +1340,15 @@ _COMPANY_WORDS = frozenset("company firm chain retailer business employer manufa
 _AGENCY_WORDS = frozenset(
     "department administration services service bureau office agency commission authority centers center".split()
 )
+
+
+def _latest_non_person_name(ctx: _Ctx, pos: int) -> str | None:
+    """The latest capitalised name before ``pos`` that is neither a known person's nor a titled one."""
+    people = {w for person in ctx.people for w in person.split()}
+    for at, name in reversed(ctx.names()):
+        if at < pos and not _looks_titled(name) and not any(w in people for w in name.split()):
+            return name
+    return None
 
 
 def _looks_titled(name: str) -> bool:
@@ -1398,18 +1408,11 @@ def _org_alias(ctx: _Ctx, alias: str, pos: int) -> str | None:
         if containing:
             return containing[0]
         if low[0] in _COMPANY_WORDS and len(low) == 1:  # "the company": the latest name not a person's
-            people = {w for person in ctx.people for w in person.split()}
-            for at, name in reversed(ctx.names()):
-                name_words = name.split()
-                if at < pos and not any(w in people or w.lower() in _TITLE_WORDS for w in name_words):
-                    return name
+            return _latest_non_person_name(ctx, pos)
         if low[-1] in _GROUP_WORDS and len(low) <= 2:
             if names:
                 return names[-1][1]  # "the group", "the ferry system": the latest organisation named
-            people = {w for person in ctx.people for w in person.split()}
-            for at, name in reversed(ctx.names()):  # "United Nurses of Pennsylvania": no organisation word
-                if at < pos and not _looks_titled(name) and not any(w in people for w in name.split()):
-                    return name
+            return _latest_non_person_name(ctx, pos)  # "United Nurses of Pennsylvania": no organisation word
         if low == ["agency"]:  # "the agency": the latest government body named, whatever its name's noun
             for _, name in reversed(names):
                 if any(_POSSESSIVE_S_RE.sub("", w.lower()) in _AGENCY_WORDS for w in name.split()):

@@ -58,7 +58,10 @@ def _decode(body: bytes, charset: str | None) -> str:
 
 def document_text(body: bytes, content_type: str, charset: str | None = None) -> str:
     """Plain text of an HTML or text document, whitespace-normalised line by line."""
-    text = _decode(body, charset)
+    return _page_text(_decode(body, charset), content_type)
+
+
+def _page_text(text: str, content_type: str) -> str:
     if _is_html(text, content_type):
         extractor = _TextExtractor()
         extractor.feed(text)
@@ -93,7 +96,7 @@ def article_text(body: bytes, content_type: str, charset: str | None = None, url
     page where it finds no main text, falls back to ``document_text``."""
     decoded = _decode(body, charset)
     if not _is_html(decoded, content_type):
-        return ArticleText(text=document_text(body, content_type, charset), main_content=True)
+        return ArticleText(text=_page_text(decoded, content_type), main_content=True)
     import trafilatura  # imported here: about half a second, paid only by the import-article page
 
     try:
@@ -111,7 +114,7 @@ def article_text(body: bytes, content_type: str, charset: str | None = None, url
         logger.warning("trafilatura failed on %s; using the whole page's text", url, exc_info=True)
         document = None
     if document is None or not (document.text or "").strip():
-        return ArticleText(text=document_text(body, content_type, charset))
+        return ArticleText(text=_page_text(decoded, content_type))
     lines = (re.sub(r"[ \t\f\v]+", " ", line).strip() for line in document.text.splitlines())
     return ArticleText(
         text="\n\n".join(line for line in lines if line),  # paragraphs apart, as in the pasted articles
