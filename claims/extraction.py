@@ -61,7 +61,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -2110,7 +2110,109 @@ def extract(text: str, published: date | None = None) -> list[Candidate]:
             if a.cls == "person" and a.speaker:
                 ctx.add_person(a.speaker)
         prev_anchors = anchors
-    return out
+    return _canonical_speakers(out, ctx)
+
+
+_GENERIC_REF_RE = re.compile(
+    r"^(?:(?:its|their|this|that|the)\s+)?(?:(?:state|city|county|federal|local|regional|national)\s+)?"
+    r"(?:(?P<mod>[a-z][\w-]*)\s+)?(?P<head>[a-z]+)$"
+)
+_POSSESSIVE_SPEAKER_RE = re.compile(r"^(?P<owner>.+?)['\u2019]s\s+(?P<rest>[a-z0-9][\w\s-]*)$")
+# Adjectives with which a text refers back to something it named ("the annual report", "the new agency"); a noun
+# before the head describes something never named ("city payroll records") and is left as written.
+_REFERRING_MODIFIERS = frozenset(
+    "annual latest new recent final quarterly monthly weekly separate same preliminary internal full original "
+    "initial updated earlier previous independent detailed federal state city county local".split()
+)
+# Heads a body is called by whatever its name's own noun: "the agency" for U.S. Customs and Border Protection.
+_NAMELESS_HEADS = frozenset(
+    "agency group organization organisation nonprofit company firm coalition union system utility operator "
+    "provider campaign".split()
+)
+_REFERENT_ORG_HEADS = frozenset(
+    (_ORG_WORDS | _GROUP_WORDS | _COMPANY_WORDS | _AGENCY_WORDS | _MORE_ORG_WORDS)
+    - {
+        "house",
+        "senate",
+        "congress",
+        "police",
+        "health",
+        "security",
+        "news",
+        "post",
+        "times",
+        "state",
+        "states",
+        "county",
+        "city",
+        "school",
+        "party",
+        "government",
+        "hall",
+        "press",
+    }
+    | {"nonprofit", "utility", "operator", "provider", "campaign", "team", "panel", "lab", "center", "centre"}
+)
+
+
+def _canonical_speakers(out: list[Candidate], ctx: _Ctx) -> list[Candidate]:
+    """One pass over the text's attributions, so every speaker is named as the text first names it: a generic
+    reference left unresolved ("the agency", "the group", "the report") becomes the body named last before it, an
+    acronym the name it abbreviates wherever the text spells it out, "X's annual report" X, and a name with a title
+    before it ("County Assessor Denise Okafor", "Agent Gloria Benavides") the person's name."""
+    named: list[tuple[int, str, str]] = []  # (offset, speaker, attribution kind) of named bodies attributed so far
+    result = []
+    for c in out:
+        sp = c.speaker
+        if sp:
+            new = _canonical_speaker(sp, c, ctx, named)
+            if new != sp:
+                c = replace(c, speaker=new)
+            if any(ch.isupper() for ch in new) and not _looks_personal_name(new.split()) and not _is_outlet(new):
+                named.append((c.start, new, c.attribution_kind))
+        result.append(c)
+    return result
+
+
+def _canonical_speaker(sp: str, c: Candidate, ctx: _Ctx, named: list[tuple[int, str, str]]) -> str:
+    owned = _POSSESSIVE_SPEAKER_RE.match(sp)
+    if owned and owned.group("rest").split()[-1].lower() in _DOC_NOUNS:
+        sp = owned.group("owner")  # "department's 2025 bridge inventory": the department's
+    if _ACRONYM_RE.match(sp):
+        return _org_alias(ctx, sp, len(ctx.text)) or sp  # the name spelled out anywhere: "FHWA" before its name
+    toks = sp.split()
+    if len(toks) >= 3 and all(t[:1].isupper() for t in toks):
+        for person in reversed(ctx.people):
+            if sp.endswith(" " + person) and not _looks_personal_name(toks):
+                return person  # "County Assessor Denise Okafor"
+        tail = toks[-2:]
+        if _looks_personal_name(tail) and any(t.strip(".").lower() in _TITLE_WORDS for t in toks[:-2]):
+            return " ".join(tail)
+    generic = _GENERIC_REF_RE.match(sp)
+    if not generic:
+        return sp
+    head, mod = generic.group("head"), generic.group("mod")
+    if mod and mod not in _REFERRING_MODIFIERS:
+        return sp  # "city payroll records", "county health department": described, not referred back to
+    if head in _DOC_NOUNS:
+        for at, name, kind in reversed(named):
+            if at < c.start and kind == "document":
+                return name  # "the annual report" after "a report by X": X's
+        return sp
+    if head not in _REFERENT_ORG_HEADS:
+        return sp
+    for at, name, _ in reversed(named):
+        if at < c.start and head in name.lower().split():
+            return name  # "the department" after "the Ohio Department of Health said"
+    for at, name in reversed(ctx.orgs()):
+        if at < c.start and head in name.lower().split():
+            return name
+    if head not in _NAMELESS_HEADS or mod:
+        return sp
+    for at, name, _ in reversed(named):
+        if at < c.start:
+            return name  # "the agency" after "according to U.S. Customs and Border Protection data"
+    return _latest_non_person_name(ctx, c.start) or sp
 
 
 _HEADLINE_RE = re.compile(r"\s*([^\n]{10,160})\n[ \t]*\n")

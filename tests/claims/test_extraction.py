@@ -851,3 +851,31 @@ def test_speakers_of_round_ten():
     assert one(text, "21,800").speaker == "U.S. Customs and Border Protection"
     text = "United Nurses of Pennsylvania polled members. The union said it surveyed 2,140 nurses."
     assert one(text, "2,140").speaker == "United Nurses of Pennsylvania"
+
+
+def test_a_later_reference_names_the_body_as_the_text_first_named_it():
+    # "the agency" for a body whose name has no government word, named as a document's issuer before
+    text = (
+        "Figures from U.S. Customs and Border Protection show 9,870 encounters in October. "
+        "The agency said about 1,100 people a day crossed in 2023."
+    )
+    assert one(text, "1,100").speaker == "U.S. Customs and Border Protection"
+    # an acronym that the text spells out only later
+    text = (
+        "The NFIP paid out $1.4 billion in claims this year, the NFIP said Monday. "
+        "The National Flood Insurance Program covers most coastal homes."
+    )
+    assert one(text, "$1.4 billion").speaker == "National Flood Insurance Program"
+    # "the annual report" after a report whose issuer was named
+    text = (
+        "A report by the Harbor Transit Authority found 187 assaults on buses last year. "
+        "Ridership fell 12 percent, the annual report said."
+    )
+    assert one(text, "12 percent").speaker == "Harbor Transit Authority"
+
+
+def test_a_described_body_the_text_never_named_stays_as_described():
+    text = "Marlow County had 12 new cases last week, the county health department said."
+    assert norm(one(text, "12").speaker) == "county health department"
+    text = "The Police Executive Forum met Monday. City payroll records show 3,150 officers were paid overtime."
+    assert norm(one(text, "3,150").speaker) == "city payroll records"
