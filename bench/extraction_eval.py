@@ -73,7 +73,10 @@ SPLITS = {
         "as blind5, written after the fixes blind8 prompted",
         "precision 0.939, recall 0.969, qualifier 0.992, speaker 0.657 (n=102), unattributed given a speaker 0/21",
     ),
-    "blind10": ("as blind5, written after the fixes blind9 prompted", ""),
+    "blind10": (
+        "as blind5, written after the fixes blind9 prompted",
+        "precision 0.945, recall 0.968, qualifier 0.983, speaker 0.774 (n=93), unattributed given a speaker 2/28",
+    ),
 }
 
 
