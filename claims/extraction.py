@@ -337,7 +337,7 @@ _DOC_NOUNS = frozenset(
     "tracker trackers dashboard roster rosters payroll index op-ed map maps investigation investigations inquiry "
     "probe examination breakdown inventory inventories note notes scorecard ranking rankings ratings valuation "
     "database dataset release table tables chart guidance draft brief briefing assessment forecast results "
-    "findings".split()
+    "findings scores".split()
 )
 _ORG_WORDS = frozenset(
     "department office bureau house senate congress committee council association union university institute "
@@ -424,13 +424,14 @@ _CITE_WORDS = (
     r"docket|route|road|highway|interstate|local|precinct|ward|proposition|prop\.|measure|item|form|page|pages|"
     r"executive\s+order|resolution|case\s+no\.|no\.|nos\.|exhibit|appendix|table|figure|fig\.|pp?\.|line|"
     r"volume|vol\.|issue|flight|unit|suite|room|apt\.|district|precincts|box|stat\.|stats\.|initiative|ordinance|"
-    r"referendum|question|plank|priority|phase|stage|tier|level|category|zone|grade)"
+    r"referendum|question|plank|priority|phase|stage|tier|level|category|zone|grade|"
+    r"ORS|RCW|ILCS|MCL|KRS|NRS|ARS|A\.R\.S\.|G\.S\.|O\.C\.G\.A\.|Pub\.\s?L\.|P\.L\.)"
 )
 # Patterns that start at a digit run (matched there only) ...
 _MASK_DIGIT_RE = re.compile(
     r"(?P<phone>(?:\+?1[-.\s])?(?:\(\d{3}\)\s?|\b\d{3}[-.\s])\d{3}[-.]\d{4}\b|\b\d{3}-\d{4}\b)"
     r"|(?P<date>\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:19|20)\d\d[-\u2013/]\d\d\b(?!,?\d))"
-    r"|(?P<time>\b\d{1,2}(?::\d{2})?\s?(?:a\.m\.|p\.m\.|(?i:am|pm)\b))"
+    r"|(?P<time>\b\d{1,2}(?::\d{2})?\s?(?:a\.m\.|p\.m\.|(?i:am|pm)\b)|\b(?:[01]?\d|2[0-3]):[0-5]\d\b(?![\d:]))"
     r"|(?P<uscode>\b\d+\s+(?:U\.S\.C\.|USC|C\.F\.R\.|CFR|FR|Fed\.\s?Reg\.|Stat\.|U\.S\.\s\d|F\.\s?(?:\dd|Supp\.))"
     r"(?:\s*\u00a7+)?\s*[\w().-]*\d[\w().-]*)"
     r"|(?P<paren>\b\d+[a-z]?(?:\([a-z0-9]{1,4}\))+)"
@@ -457,7 +458,8 @@ _MASK_CTX_RE = re.compile(
     r"|(?P<uscode>\b(?:U\.S\.C\.|USC|C\.F\.R\.|CFR)\s*(?:\u00a7+\s*)?\d[\w().-]*|\u00a7+\s*\d[\w().-]*)"
     rf"|(?P<cite>\b(?:H\.\s?R\.|S\.|H\.\s?B\.|S\.\s?B\.|HB|SB|AB|HF|SF|LB|LD|HJR|SJR|Pub\.\s?L\.|{_CITE_WORDS})\s?(?:\d[\w.()\u2013-]*"
     r"(?:\s?[-\u2013]\s?\d[\w.()]*)?)(?:\s*(?:,|and|or|&)\s*\d[\w.()-]*)*)"
-    r"|(?P<ident>\b[A-Za-z]++-\d[\w-]*)"
+    r"|(?P<ident>\b[A-Za-z]++-\d[\w-]*|\b[A-Z][a-z]+\s\d{1,2}\.0\b(?![\d,]|\s*(?:%|percent|per\s?cent|points|"
+    r"million|billion|trillion|times)))"  # "Risk Rating 2.0": a version
     r"|(?P<age>\b[A-Z][\w'\u2019-]++,\s\d{1,3},(?!\d)|"
     r"\b(?i:voters|adults|people|residents|children|Americans|respondents|those|men|women|patients|anyone|kids|"
     r"students|drivers|workers|teens|seniors|aged?|ages)\s+(?:under|over|aged|older\s+than|younger\s+than|of)\s+"
@@ -508,6 +510,9 @@ _TRIGGER_WORDS = frozenset(
 _TOKEN_TRIGGER_RE = re.compile(r"[@#/:\u00a7]|www\.|\.(?:com|org|gov|net|edu|news|io|us|co|info|tv)\b")
 
 
+_VERSION_AT_RE = re.compile(r"\d{1,2}\.0\b")
+
+
 def _ctx_trigger(text: str, ds: int) -> bool:
     """Can a context mask (citation, date, URL, age...) end at the digit run starting at ds?"""
     if ds == 0:
@@ -524,6 +529,8 @@ def _ctx_trigger(text: str, ds: int) -> bool:
         return True
     if last.endswith(",") and last[:1].isupper():
         return True  # "Derek Hollis, 51,"
+    if last[:1].isupper() and _VERSION_AT_RE.match(text, ds):
+        return True  # "Risk Rating 2.0"
     return len(words) > 1 and words[-2].lower().strip(".,") in _TRIGGER_WORDS
 
 
@@ -751,8 +758,10 @@ _CHANGE_OF_RE = re.compile(
     re.I,
 )
 _CHANGE_AFTER_RE = re.compile(
-    r"\s*(?:(?:[a-z]+\s+)?(?P<incn>increase|rise|jump|gain|growth|hike|boost|surge|climb|spike|uptick|raise)|"
-    r"(?:[a-z]+\s+)?(?P<decn>drop|decline|decrease|reduction|cut|fall|dip|plunge|slide|loss|contraction|downturn)|"
+    r"\s*(?:(?:(?!(?:had|has|have|was|were|is|are|will|would|to)\b)[a-z]+\s+)?"
+    r"(?P<incn>increase|rise|jump|gain|growth|hike|boost|surge|climb|spike|uptick|raise)|"
+    r"(?:(?!(?:had|has|have|was|were|is|are|will|would|to)\b)[a-z]+\s+)?"
+    r"(?P<decn>drop|decline|decrease|reduction|cut|fall|dip|plunge|slide|loss|contraction|downturn)|"
     r"(?P<incc>more|higher|larger|bigger|greater|above|increase|ahead)|(?P<decc>less|lower|smaller|fewer|below|"
     r"behind))\b",
     re.I,
@@ -1030,7 +1039,8 @@ _ANCHOR_RE = re.compile(
     r"(?:say|said|tell|told|comment|confirm|disclose|specify|provide|reveal|report)\b)"
     r"|(?P<passive>\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?(?:told|reported|estimated|projected|expected|"
     r"said|shown|found|counted|recorded|listed|proposed|promised|pledged)\b)"
-    r"|(?P<put>\b(?:puts?|pegged|pegs|placed|places)\b(?=(?:\s+[\w'\u2019-]+){0,3}?\s+at\s))"
+    r"|(?P<put>\b(?:puts?|pegged|pegs|placed|places)\b(?=(?:\s+[\w'\u2019-]+){0,3}?\s+at\s"
+    r"|(?:\s+[\w'\u2019-]+){4,9}?\s+at\s+(?:[a-z]+\s+){0,2}[$\d]))"
     rf"|(?P<verb>\b(?:(?P<strong>{_V_STRONG})|(?P<ambig>{_V_AMBIG})(?=\s+(?:that\b|the\b|a\b|an\b|about\b|some\b|would\b|will\b|could\b|"
     r"more\b|nearly\b|roughly\b|\d|\$|[A-Z])|:|[.!?][\"\u201d]?\s*$)|(?P<weak>" + _V_WEAK + r"))\b)"
 )
@@ -1085,7 +1095,8 @@ _LEAD_TRIM_RE = re.compile(rf"^(?:(?:{_ADVERBS})\b[,\s]*)+", re.I)
 _PREP_START_RE = re.compile(
     r"^(?:in|on|at|for|with|from|by|during|after|before|under|over|to|of|into|amid|as|since|when|while|if|unlike|"
     r"like|despite|without|overall|now|today|yesterday|more|less|fewer|about|nearly|up|down|than|just|only|even|"
-    r"not|nor|or|there|it|those\s+\w+\s+\w+)\b",
+    r"not|nor|or|there|it|among|amongst|below|above|around|between|behind|ahead|beyond|within|across|through|"
+    r"toward|towards|against|including|excluding|compared|roughly|almost|well|far|those\s+\w+\s+\w+)\b",
     re.I,
 )
 _REL_START_RE = re.compile(
@@ -1134,10 +1145,12 @@ _OBTAINED_BY_RE = re.compile(
 _DOC_BY_RE = re.compile(r"\b(?:by|from)\s+(?P<by>(?:the\s+)?[A-Za-z].*)$", re.S)
 _DOC_RELCL_RE = re.compile(
     r"^(?P<doc>(?:[\w'\u2019-]+\s+){0,3}?(?:figures|data|numbers|statistics|records|estimates|projections|"
-    r"documents|report|survey|memo|results|findings|tallies|counts|rosters|tracker|filings))\s+(?:that\s+)?"
+    r"documents|report|survey|memo|results|findings|tallies|counts|rosters|tracker|filings|scores|ratings|logs|"
+    r"reports|audits|inspections))\s+(?:that\s+)?"
     r"(?P<by>(?:the\s+)?[\w'\u2019.\s&-]+?)\s+"
     r"(?:released|published|issued|compiled|provided|reported|posted|shared|made\s+public|filed|sent|gave|keeps|"
-    r"conducted|commissioned|ran)\b",
+    r"conducted|commissioned|ran|publishes|releases|posts|maintains|collects|collected|tracks|tracked|submitted|"
+    r"submits|compiles|provides|issues|reports)\b",
     re.I,
 )
 _POSSESSIVE_RE = re.compile(r"^(?P<owner>.+?)['\u2019]s?\s+(?P<rest>[^'\u2019]+)$")
@@ -1257,12 +1270,13 @@ def _name_after_title(toks: list[str]) -> str | None:
 class _Ctx:
     """Per-text state for attribution: people, speakers and the last poll seen so far."""
 
-    __slots__ = ("text", "people", "speakers", "last_person", "last_poll", "surnames", "_orgs", "_names")
+    __slots__ = ("text", "people", "speakers", "bodies", "last_person", "last_poll", "surnames", "_orgs", "_names")
 
     def __init__(self, text: str):
         self.text = text
         self.people: list[str] = []
         self.speakers: list[tuple[str, str]] = []  # (description lower, resolved speaker)
+        self.bodies: list[tuple[int, str, str]] = []  # (offset, name, class) of the named bodies given figures
         self.last_person: str | None = None
         self.last_poll: tuple[str, str] | None = None
         self.surnames: dict[str, str | None] = {}
@@ -1410,6 +1424,9 @@ def _org_alias(ctx: _Ctx, alias: str, pos: int) -> str | None:
         if low[0] in _COMPANY_WORDS and len(low) == 1:  # "the company": the latest name not a person's
             return _latest_non_person_name(ctx, pos)
         if low[-1] in _GROUP_WORDS and len(low) <= 2:
+            spoke = [(at, name) for at, name, _ in ctx.bodies if at < pos]
+            if spoke and (not names or spoke[-1][0] > names[-1][0]):
+                return spoke[-1][1]  # "the group said" after "a review by Recovery Advocates of Indiana found"
             if names:
                 return names[-1][1]  # "the group", "the ferry system": the latest organisation named
             return _latest_non_person_name(ctx, pos)  # "United Nurses of Pennsylvania": no organisation word
@@ -1618,10 +1635,25 @@ def _doc_speaker(np: str, ctx: _Ctx, pos: int, subject: str | None) -> str:
         ctx.speakers.append((desc.lower(), res))
         return res
     res = _resolve_alias(ctx, desc, pos)
-    if res.lower() == desc.lower() and desc.lower() in _DOC_NOUNS:
-        res = _latest_issuer(ctx) or res  # "The audit examined" after "A report by the City Auditor found"
+    if res.lower() == desc.lower() and _bare_doc_noun(desc):
+        # "The audit examined" after "A report by the City Auditor found"; "The 61-page report"
+        res = _latest_issuer(ctx) or res
     ctx.speakers.append((desc.lower(), res))
     return res
+
+
+_DESCRIPTOR_RE = re.compile(r"^[\w.]+-[\w-]+$")
+
+
+def _bare_doc_noun(desc: str) -> bool:
+    """A document noun with nothing before it but descriptors: "audit", "the 61-page report", "its annual report"."""
+    toks = desc.lower().split()
+    if not toks or toks[-1] not in _DOC_NOUNS:
+        return False
+    return all(
+        t in ("the", "its", "their", "this", "that") or t in _REFERRING_MODIFIERS or _DESCRIPTOR_RE.match(t)
+        for t in toks[:-1]
+    )
 
 
 def _latest_issuer(ctx: _Ctx) -> str | None:
@@ -1680,7 +1712,7 @@ _OF_ORG_RE = re.compile(r"\b(?:of|at|from|with)\s+(?:the\s+)?((?:[A-Z][\w&'\u201
 _ORG_APPOSITIVE_RE = re.compile(
     r"^(?:a|an|the)\s+(?:[\w'\u2019-]+\s+){0,4}?(?:company|firm|chain|venture|cooperative|contractor|nonprofit|"
     r"group|organization|association|union|agency|coalition|retailer|manufacturer|provider|operator|utility|"
-    r"insurer|developer|publisher|network|station|newspaper|institute|center|think\s+tank)\b",
+    r"insurer|developer|publisher|network|station|newspaper|institute|center|think\s+tank)\b(?!['\u2019])",
     re.I,
 )
 
@@ -1745,6 +1777,16 @@ def _speaker_from_np(np: str, ctx: _Ctx, pos: int, subject: str | None = None) -
     if not np:
         return None, "none"
     low = np.lower()
+    if low == "it":  # "..., it found": the body or document whose figures the text has been giving
+        body = next(
+            (
+                (name, cls)
+                for at, name, cls in reversed(ctx.bodies)
+                if pos - 600 < at < pos and not (" " not in name and _is_plural(name.lower()))  # not "Inspectors"
+            ),
+            None,
+        )
+        return body if body else (None, "none")
     if low in _PRONOUNS:
         kind = _PRONOUNS[low]
         if kind == "person":
@@ -1832,7 +1874,7 @@ def _acceptable_np(np: str, verb_kind: str) -> bool:
         return False
     low = s.lower()
     if low in _PRONOUNS:
-        return _PRONOUNS[low] is not None
+        return _PRONOUNS[low] is not None or low == "it"
     head = toks[-1].lower().strip(",.")
     has_caps = any(t[:1].isupper() for t in toks)
     if not has_caps and not _DET_WIDE_RE.match(low):
@@ -2068,12 +2110,17 @@ def extract(text: str, published: date | None = None) -> list[Candidate]:
             if ctx.last_poll is not poll_before:
                 last_poll_si = si
             if mentions and not any(a.speaker for a in anchors):
-                carried = _carried_anchor(sent, ss, se, mentions, ctx, si - last_poll_si)
+                carried = _carried_anchor(sent, ss, se, mentions, ctx, si - last_poll_si, prev_anchors)
                 if carried:
                     anchors = [carried]
         else:
-            anchors = []
-            for pm in _NAME_SAID_RE.finditer(sent):  # keep track of who spoke, for "he said" later
+            # "The 61-page report found that staffing fell short.": what a next "At those facilities" goes on with
+            doc_subject = _doc_subject_anchor(sent, ss, se, ctx)
+            anchors = [doc_subject] if doc_subject else []
+            # keep track of who spoke, for "he said" later: "Rosa Salinas said", "Rosa Salinas, a researcher ..., said"
+            for pm in (*_NAME_SAID_RE.finditer(sent), *_NAME_APPOSITIVE_SAID_RE.finditer(sent)):
+                if pm.re is _NAME_APPOSITIVE_SAID_RE and _ORG_APPOSITIVE_RE.match(pm.group("role")):
+                    continue  # "Rio Bravo Constructors, the joint venture that won the award, said"
                 nm = _resolve_alias(ctx, pm.group(1), ss + pm.start())
                 if _looks_personal_name(nm.split()):
                     ctx.add_person(nm)
@@ -2082,6 +2129,7 @@ def extract(text: str, published: date | None = None) -> list[Candidate]:
                 *_DOC_BY_SCAN_RE.finditer(sent),
                 *_IN_DOC_SAID_SCAN_RE.finditer(sent),
                 *_POSTED_DOC_SCAN_RE.finditer(sent),
+                *_SAID_IN_DOC_SCAN_RE.finditer(sent),
             ):
                 by, doc = ("by", "doc") if dm.groupdict().get("by") else ("owner", "odoc")
                 issuer = _clean_org(dm.group(by), ctx, ss + dm.start(by))
@@ -2109,6 +2157,8 @@ def extract(text: str, published: date | None = None) -> list[Candidate]:
         for a in anchors:
             if a.cls == "person" and a.speaker:
                 ctx.add_person(a.speaker)
+            elif a.cls in ("org", "doc") and a.speaker and a.speaker[:1].isupper():
+                ctx.bodies.append((a.np_start if a.np_start >= 0 else a.pos, a.speaker, a.cls))
         prev_anchors = anchors
     return _canonical_speakers(out, ctx)
 
@@ -2127,7 +2177,7 @@ _REFERRING_MODIFIERS = frozenset(
 # Heads a body is called by whatever its name's own noun: "the agency" for U.S. Customs and Border Protection.
 _NAMELESS_HEADS = frozenset(
     "agency group organization organisation nonprofit company firm coalition union system utility operator "
-    "provider campaign".split()
+    "provider campaign watchdog regulator charity insurer lender".split()
 )
 _REFERENT_ORG_HEADS = frozenset(
     (_ORG_WORDS | _GROUP_WORDS | _COMPANY_WORDS | _AGENCY_WORDS | _MORE_ORG_WORDS)
@@ -2152,6 +2202,7 @@ _REFERENT_ORG_HEADS = frozenset(
         "press",
     }
     | {"nonprofit", "utility", "operator", "provider", "campaign", "team", "panel", "lab", "center", "centre"}
+    | {"watchdog", "regulator", "charity", "insurer", "lender"}
 )
 
 
@@ -2181,6 +2232,17 @@ def _canonical_speaker(sp: str, c: Candidate, ctx: _Ctx, named: list[tuple[int, 
     if _ACRONYM_RE.match(sp):
         return _org_alias(ctx, sp, len(ctx.text)) or sp  # the name spelled out anywhere: "FHWA" before its name
     toks = sp.split()
+    if 2 <= len(toks) <= 5 and toks[-1][:1].isupper() and not _looks_personal_name(toks):
+        for at, name in ctx.names():
+            extra = name[: -len(sp)].split() if name.endswith(" " + sp) else None
+            if (
+                at < c.start
+                and extra
+                and len(extra) <= 3
+                and all(w[:1].isupper() for w in extra)
+                and not _looks_titled(name)
+            ):
+                return name  # "the Judicial Department" after "Oregon Judicial Department data"
     if len(toks) >= 3 and all(t[:1].isupper() for t in toks):
         for person in reversed(ctx.people):
             if sp.endswith(" " + person) and not _looks_personal_name(toks):
@@ -2245,8 +2307,17 @@ _POSTED_DOC_SCAN_RE = re.compile(
     r"(?:posted|released|published|issued|updated|unveiled|put\s+out|filed)\s+(?:its|their|a|an|the)\s+"
     r"(?:[\w-]+\s+){0,3}?(?P<doc>report|dashboard|data|figures|survey|tracker|analysis|audit|study|estimates|budget)\b"
 )
+_SAID_IN_DOC_SCAN_RE = re.compile(
+    r"\b(?P<by>[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&'\u2019.-]*)*)\s+"
+    r"(?:said|says|found|finds|wrote|writes|reported|concluded|estimated)\s+(?:\w+day\s+)?in\s+(?:a|an|its|their)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?P<doc>report|analysis|study|audit|review|memo|letter|filing|assessment|survey)\b"
+)
 _NAME_SAID_RE = re.compile(
     r"\b([A-Z][\w'\u2019.-]+(?: [A-Z][\w'\u2019-]+){0,2}) (?:said|says|told|added|noted|wrote)\b"
+)
+_NAME_APPOSITIVE_SAID_RE = re.compile(
+    r"\b([A-Z][\w'\u2019.-]+(?: [A-Z][\w'\u2019-]+){1,2}), (?P<role>(?:a|an|the) [^.;:\"\u201c\u201d]{1,160}?), "
+    r"(?:said|says|told|added|noted|wrote|argued|warned|cautioned)\b"
 )
 
 
@@ -2333,6 +2404,9 @@ _DOC_OF_NP_RE = re.compile(
     r"poll)\s+of\b"
 )
 _APPOSITIVE_REL_RE = re.compile(r"^(?:a|an|the)\s+[^,]*?\b(?:who|whose)\s", re.I)
+_PAST_REQUEST_BEFORE_RE = re.compile(
+    r"(?:\bhad\s+|\b(?:after|when|before|until|because|since|once)\s+(?:[\w'\u2019-]+\s+){0,5})$", re.I
+)
 _PERFECT_BEFORE_RE = re.compile(r"\b(?:had|has|have|having|been|to)\s+(?:\w+ly\s+)?$", re.I)
 _NUMBER_AFTER_RE = re.compile(
     r"\s+(?:(?:about|nearly|roughly|some|another|more\s+than)\s+)?(?:[$\d]|(?:two|three|four|five|six|seven|eight|"
@@ -2425,6 +2499,8 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
             _PERFECT_BEFORE_RE.search(sent, max(0, m.start() - 12), m.start()) or _NUMBER_AFTER_RE.match(sent, m.end())
         ):
             continue  # "the city had added 160 beds", "added 4,000 officers": an increase, not a remark
+        if verb.split()[0] in ("asked", "requested", "sought") and _PAST_REQUEST_BEFORE_RE.search(sent, 0, m.start()):
+            continue  # "Sheriff Pruitt had asked for $1.2 million", "after the only bidder asked for": what happened
         before = sent[: m.start()]
         rt = _REL_TAIL_RE.search(before)
         if rt:
@@ -2483,6 +2559,9 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
                     run.insert(0, ps_clean)
                     run_start = a
                     continue
+                break
+            if not run and ps_clean.lower() == "it" and a > cstart:
+                run, run_start = ["it"], b - 2  # "..., it found": the body or document last given figures
                 break
             if not run and _INSERTED_PP_RE.match(ps_clean) and a > cstart:
                 continue  # "X, in a 68-page report released Thursday, found", "X, 58, of Rio Seco County said"
@@ -2609,7 +2688,7 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
 
 
 _DOC_SUBJECT_RE = re.compile(
-    r"^(?:The|This|That|Its|Their)\s+(?:[a-z-]+\s+){0,2}?(?P<doc>[a-z]+)\b(?!\s+(?:said|says))"
+    r"^(?:The|This|That|Its|Their)\s+(?:[a-z0-9-]+\s+){0,2}?(?P<doc>[a-z]+)\b(?!\s+(?:said|says))"
 )
 _OF_PHRASE_RE = re.compile(r"\s+of\s+[^,;]*?(?=,|\s+(?:has|have|had|is|was|were|are|found|shows?|showed)\b)")
 _NEGATED_RE = re.compile(r"\b(?:does|do|did|could|would)\s+not\b|n['\u2019]t\b", re.I)
@@ -2619,10 +2698,29 @@ _POLL_RESULT_RE = re.compile(
 )
 
 
-def _carried_anchor(sent, ss, se, mentions, ctx: _Ctx, since_poll: int) -> _Anchor | None:
+_CONTINUING_RE = re.compile(r"^(?:Among|Of|At|In|For|From|Across)\s+(?:[\w-]+\s+){0,5}?(?:those|these|them)\b")
+_PENDING_BILL_RE = re.compile(
+    r"^(?:An?|One)\s+(?P<np>(?:[\w.'\u2019-]+\s+){0,4}?(?:bill|measure|proposal|amendment|ordinance|resolution|"
+    r"legislation))\b(?:,[^,]{1,60},)?\s+(?:would|will|could|aims\s+to|seeks\s+to|calls\s+for|proposes)\b"
+)
+
+
+def _carried_anchor(sent, ss, se, mentions, ctx: _Ctx, since_poll: int, prev_anchors=()) -> _Anchor | None:
     """An attribution a sentence without one inherits: its subject is the document named earlier ("The audit
     examined 1,200 timesheets" after "A report by the City Auditor"), or it goes on with the results of the
-    poll of the last few sentences ("Support among independents fell 6 points, to 41 percent")."""
+    poll of the last few sentences ("Support among independents fell 6 points, to 41 percent"); or a pending
+    bill is its subject ("A bipartisan Senate bill, S. 2187, would cap ...": the bill's figures, as written)."""
+    if _CONTINUING_RE.match(sent):  # "At those facilities, an average of 27 percent ...": the document goes on
+        doc = next((a for a in reversed(prev_anchors) if a.speaker and a.cls in ("doc", "doc_outlet")), None)
+        if doc:
+            return _Anchor(doc.speaker, doc.cls, False, -1, -1, ss, ss, se, True)
+    bill = _PENDING_BILL_RE.match(sent)
+    if bill:
+        return _Anchor(_norm_ws(bill.group("np")), "doc", False, ss, ss + bill.end("np"), ss, ss, se, True)
+    return _doc_subject_anchor(sent, ss, se, ctx) or _poll_result_anchor(sent, ss, se, mentions, ctx, since_poll)
+
+
+def _doc_subject_anchor(sent, ss, se, ctx: _Ctx) -> _Anchor | None:
     dm = _DOC_SUBJECT_RE.match(sent)
     if dm and dm.group("doc") in _DOC_NOUNS:
         noun = dm.group("doc")
@@ -2634,6 +2732,10 @@ def _carried_anchor(sent, ss, se, mentions, ctx: _Ctx, since_poll: int) -> _Anch
             of = _OF_PHRASE_RE.match(sent, dm.end())
             np_end = ss + (of.end() if of else dm.end())
             return _Anchor(issuer, "doc", False, ss, np_end, ss, ss, se, True)
+    return None
+
+
+def _poll_result_anchor(sent, ss, se, mentions, ctx: _Ctx, since_poll: int) -> _Anchor | None:
     if (
         ctx.last_poll
         and since_poll <= 3

@@ -879,3 +879,72 @@ def test_a_described_body_the_text_never_named_stays_as_described():
     assert norm(one(text, "12").speaker) == "county health department"
     text = "The Police Executive Forum met Monday. City payroll records show 3,150 officers were paid overtime."
     assert norm(one(text, "3,150").speaker) == "city payroll records"
+
+
+def test_attribution_shapes_blind10_revealed():
+    # a person introduced with a long appositive in a sentence without figures is who "she" is later
+    text = (
+        "Tom Ruiz said the plan works. Maria Lopez, an economist at the University of Texas who studies wages in "
+        "border towns, said the data are noisy. Wages rose 4% last year, she said."
+    )
+    assert one(text, "4%").speaker == "Maria Lopez"
+    # "the group's policy director" is a person's role, not an organisation
+    text = '"Nobody is served by waiting," said Ana Ruiz, the group\'s policy director. She estimated that 1,200 families wait.'
+    assert one(text, "1,200").speaker == "Ana Ruiz"
+    # "the group said" after a body's review: that body, though another was named before it
+    text = (
+        "The Indiana Department of Health counted 61 deaths. A review by Recovery Advocates of Indiana found that "
+        "counties had spent 41% of their funds. The city's rate, at about 23%, was among the lowest in the region, "
+        "the group said."
+    )
+    assert one(text, "23%").speaker == "Recovery Advocates of Indiana"
+    # a shorter form of a name given in full before
+    text = (
+        "Oregon Judicial Department data show 2,314 postponed hearings. The Judicial Department said it needs "
+        "$6.8 million more."
+    )
+    assert one(text, "$6.8 million").speaker == "Oregon Judicial Department"
+    # "put ... at" with a long object
+    text = (
+        "The Rivermont Housing Authority owns 112 buildings. The authority's latest assessment, completed in March, "
+        "put the cost of the repairs it has deferred at $1.4 billion."
+    )
+    assert one(text, "$1.4 billion").speaker == "Rivermont Housing Authority"
+    # a document described by who publishes it
+    text = (
+        "The Department of Housing and Urban Development inspects public housing. Of the 38 properties it "
+        "inspected, most passed, according to inspection scores the department publishes online."
+    )
+    assert one(text, "38").speaker == "Department of Housing and Urban Development"
+    # a pending bill's figures are the bill's, as written
+    text = "A bipartisan Senate bill, S. 2187, would cap premiums for households earning less than 80% of the median."
+    assert (one(text, "80%").speaker, one(text, "80%").attribution_kind) == ("bipartisan Senate bill", "document")
+
+
+def test_a_report_carried_through_its_findings():
+    text = (
+        "Detainees waited weeks for care, the Office of Inspector General said in a report released Monday.\n\n"
+        "The 61-page report found that staffing fell short at most centers. At those facilities, an average of "
+        "27 percent of medical positions were vacant. Inspectors reviewed 340 files. In about 1 in 3 of those "
+        "cases, the detainee was not seen within two days, it found."
+    )
+    for surface in ("27 percent", "1 in 3"):
+        assert one(text, surface).speaker == "Office of Inspector General", surface
+
+
+def test_a_request_that_was_made_is_not_a_claim_of_the_requester():
+    text = "Sheriff Dale Pruitt had asked for $1.2 million to stand up a narcotics unit."
+    assert one(text, "$1.2 million").speaker is None
+    text = "The board voted against the contract after the only bidder asked for $3.8 million a year."
+    assert one(text, "$3.8 million").speaker is None
+    text = "The Judicial Department is asking lawmakers for $6.8 million, its budget request shows."
+    assert one(text, "$6.8 million").speaker is not None
+
+
+def test_clock_times_statutes_and_versions_are_not_quantities():
+    text = "I leave at 6:45, and the bus comes at 7:35. Under ORS 45.275, courts must act. Its Risk Rating 2.0 pricing began."
+    assert extract(text, PUB) == []
+    text = "Premiums rose 2.0 percent, and roughly a third of districts had cut routes."
+    found = {c.surface: c for c in extract(text, PUB)}
+    assert set(found) == {"2.0 percent", "a third"}
+    assert (found["a third"].value, found["a third"].kind) == (Decimal("33.333333"), "level")
