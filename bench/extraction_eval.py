@@ -77,6 +77,7 @@ SPLITS = {
         "as blind5, written after the fixes blind9 prompted",
         "precision 0.945, recall 0.968, qualifier 0.983, speaker 0.774 (n=93), unattributed given a speaker 2/28",
     ),
+    "blind11": ("as blind5, written after the fixes blind10 prompted", ""),
 }
 
 
