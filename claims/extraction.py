@@ -1305,6 +1305,8 @@ class _Ctx:
             words = m.group().split()
             while words and words[0] in _LEADING_FUNCTION_WORDS:
                 words = words[1:]
+            if words and words[-1].endswith(("'s", "\u2019s")):
+                words[-1] = words[-1][:-2]  # "the Census Bureau's survey": the bureau
             if len(words) >= 2 and words[-1].rstrip(".").lower() not in _STREET_WORDS:
                 self._names.append((m.start(), " ".join(words)))
             if len(words) > 2 and words[1] in ("on", "against", "to") and not _is_org_word(words[0]):
@@ -1317,6 +1319,10 @@ class _Ctx:
                 self._orgs.append((m.start(), " ".join(words)))
 
     def add_person(self, name: str) -> None:
+        words = name.split()
+        while len(words) > 2 and words[0] in _LEADING_FUNCTION_WORDS:
+            words = words[1:]  # "For Tom Brennan, 71, a retired machinist"
+        name = " ".join(words)
         if name in self.people:
             self.people.remove(name)
         self.people.append(name)
@@ -1383,6 +1389,42 @@ def _initials(name: str) -> str:
     return "".join(out).upper()
 
 
+def _spells_acronym(letters: str, name: str) -> bool:
+    """Whether ``letters`` take every significant word's initial in order, with extra letters from inside the
+    words ("FHWA": Federal HighWay Administration), connectives optional ("DOT": Department Of Transportation) and
+    a leading department optional ("HUD": Department of Housing and Urban Development)."""
+    raw = [w.replace(".", "").upper() for w in name.split()]
+    lead = 1 if raw and raw[0] == "US" else 0  # "USDA", "DA" and "CBP" for "U.S. Department of Agriculture" etc.
+    words = [
+        (w, i < lead or w.lower() in _ORG_CONNECTORS or (i == lead and w.lower() in _AGENCY_WORDS))
+        for i, w in enumerate(raw)
+    ]
+    needed = sum(1 for _, optional in words if not optional)
+    if len(letters) < 3 or not needed or len(letters) > len(words) + 2:
+        return False
+
+    def fits(li: int, wi: int) -> bool:
+        if wi == len(words):
+            return li == len(letters)
+        word, optional = words[wi]
+        if optional and fits(li, wi + 1):
+            return True
+        if li == len(letters) or letters[li] != word[0]:
+            return False
+        k, at = li + 1, 1  # the word's initial, then any of its later letters in order, then the next word
+        while True:
+            if fits(k, wi + 1):
+                return True
+            if k == len(letters):
+                return False
+            at = word.find(letters[k], at)
+            if at < 0:
+                return False
+            k, at = k + 1, at + 1
+
+    return fits(0, 0)
+
+
 def _org_alias(ctx: _Ctx, alias: str, pos: int) -> str | None:
     """The organisation's full name, as first given before ``pos``, that ``alias`` abbreviates: an acronym of its
     initials ("USCIS", "CDC"), one of its distinctive words ("the Continuum's report"), or all of its words
@@ -1397,6 +1439,9 @@ def _org_alias(ctx: _Ctx, alias: str, pos: int) -> str | None:
                 close = len(letters) >= 3 and form.startswith(letters) and len(form) - len(letters) <= 1
                 if form and (form == letters or close):
                     return name  # "CBP" for "U.S. Customs and Border Protection"
+        for _, name in names:
+            if _spells_acronym(letters, name):
+                return name  # "FHWA" for "Federal Highway Administration"
         return None
     low = [w.lower() for w in words]
     if len(low) > 1:
@@ -1719,7 +1764,8 @@ _ORG_APPOSITIVE_RE = re.compile(
 
 def _pick_part(parts: list[str]) -> str:
     for p in parts:
-        pt = p.split()
+        po = _PERSON_OF_RE.match(p)  # "his lawyer, Megan Castillo of Austin"
+        pt = (po.group(1) if po and _looks_personal_name(po.group(1).split()) else p).split()
         if _looks_personal_name(pt):
             return p
         named = _name_after_title(pt)

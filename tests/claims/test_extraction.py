@@ -948,3 +948,43 @@ def test_clock_times_statutes_and_versions_are_not_quantities():
     found = {c.surface: c for c in extract(text, PUB)}
     assert set(found) == {"2.0 percent", "a third"}
     assert (found["a third"].value, found["a third"].kind) == (Decimal("33.333333"), "level")
+
+
+@pytest.mark.parametrize(
+    "letters, name, spelled",
+    [
+        ("FHWA", "Federal Highway Administration", True),  # two letters from one word
+        ("HUD", "Department of Housing and Urban Development", True),  # a leading department left out
+        ("DOT", "Department of Transportation", True),  # a connective taken
+        ("USDA", "U.S. Department of Agriculture", True),
+        ("CBP", "U.S. Customs and Border Protection", True),
+        ("NFIP", "National Flood Insurance Program", True),
+        ("ABC", "Federal Highway Administration", False),
+        ("DOE", "Department of Housing and Urban Development", False),
+        ("FH", "Federal Highway Administration", False),  # too short to tell
+    ],
+)
+def test_acronyms_are_spelled_from_a_names_words(letters, name, spelled):
+    from claims.extraction import _spells_acronym
+
+    assert _spells_acronym(letters, name) is spelled
+
+
+def test_short_forms_and_asides_of_names_seen_after_blind10():
+    text = (
+        "The Federal Highway Administration published the figures Monday. States have signed contracts worth "
+        "$1.3 billion, FHWA data show."
+    )
+    assert one(text, "$1.3 billion").speaker == "Federal Highway Administration"
+    text = (
+        "The figures come from the Census Bureau's survey released Monday. Nearly $2.8 trillion flowed through "
+        "353 programs, according to a separate bureau analysis."
+    )
+    assert one(text, "353").speaker == "Census Bureau"
+    text = (
+        "For Tom Brennan, 71, a retired machinist, the notice was a shock. \"Two houses on my street sold for "
+        'less," Brennan said.'
+    )
+    assert one(text, "Two").speaker == "Tom Brennan"
+    text = "Hughes filed 14 requests before he was taken to a hospital, said his lawyer, Megan Castillo of Austin."
+    assert one(text, "14").speaker == "Megan Castillo"
