@@ -1227,6 +1227,7 @@ _PASSIVE_BY_RE = re.compile(r"\s+by\s+(?P<np>(?:the\s+)?[A-Z][^,;.]*?)(?=,|;|\.\
 _ACC_STOP_RE = re.compile(r",(?!\d)|;|\s[\u2014\u2013]\s|[.!?]?[\"\u201d]?\s*$")
 _THAT_END_RE = re.compile(r"\b(?:that|which)\s+$")
 _LETTER_RE = re.compile(r"[A-Za-z]")
+_PARAGRAPH_BREAK_RE = re.compile(r"[^\n]*\n")
 _POLL_WORD_RE = re.compile(r"\b(?:poll|survey)s?\b", re.I)
 _ANY_DIGIT_RE = re.compile(r"\d")
 
@@ -1270,7 +1271,18 @@ def _name_after_title(toks: list[str]) -> str | None:
 class _Ctx:
     """Per-text state for attribution: people, speakers and the last poll seen so far."""
 
-    __slots__ = ("text", "people", "speakers", "bodies", "last_person", "last_poll", "surnames", "_orgs", "_names")
+    __slots__ = (
+        "text",
+        "people",
+        "speakers",
+        "bodies",
+        "last_person",
+        "last_poll",
+        "prev_end",
+        "surnames",
+        "_orgs",
+        "_names",
+    )
 
     def __init__(self, text: str):
         self.text = text
@@ -1279,6 +1291,7 @@ class _Ctx:
         self.bodies: list[tuple[int, str, str]] = []  # (offset, name, class) of the named bodies given figures
         self.last_person: str | None = None
         self.last_poll: tuple[str, str] | None = None
+        self.prev_end = 0  # end of the sentence before the one being read
         self.surnames: dict[str, str | None] = {}
         self._orgs: list[tuple[int, str]] | None = None
         self._names: list[tuple[int, str]] | None = None
@@ -2206,6 +2219,7 @@ def extract(text: str, published: date | None = None) -> list[Candidate]:
             elif a.cls in ("org", "doc") and a.speaker and a.speaker[:1].isupper():
                 ctx.bodies.append((a.np_start if a.np_start >= 0 else a.pos, a.speaker, a.cls))
         prev_anchors = anchors
+        ctx.prev_end = se
     return _canonical_speakers(out, ctx)
 
 
@@ -2787,7 +2801,8 @@ def _poll_result_anchor(sent, ss, se, mentions, ctx: _Ctx, since_poll: int) -> _
         and since_poll <= 3
         and all(mm.unit in ("percent", "percentage_points") for mm in mentions)
         and _POLL_RESULT_RE.search(sent)
-    ):
+    ) or (ctx.last_poll and since_poll == 1 and not _PARAGRAPH_BREAK_RE.match(ctx.text, ctx.prev_end, ss)):
+        # "..., the survey found. Nearly 4 in 10 now offer signing bonuses.": the next sentence goes on with it
         return _Anchor(ctx.last_poll[0], "doc", False, -1, -1, ss, ss, se, True)
     return None
 

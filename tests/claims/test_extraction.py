@@ -988,3 +988,12 @@ def test_short_forms_and_asides_of_names_seen_after_blind10():
     assert one(text, "Two").speaker == "Tom Brennan"
     text = "Hughes filed 14 requests before he was taken to a hospital, said his lawyer, Megan Castillo of Austin."
     assert one(text, "14").speaker == "Megan Castillo"
+
+
+def test_the_sentence_after_a_surveys_finding_goes_on_with_it_in_its_paragraph():
+    text = (
+        "A survey released Tuesday by the National Council of Police Executives found that hiring rose 11.6% last "
+        "year. Resignations fell 6.2% over the same period.\n\nMillbrook hired 40 officers last year."
+    )
+    assert one(text, "6.2%").speaker == "National Council of Police Executives"
+    assert one(text, "40").speaker is None
