@@ -1802,6 +1802,11 @@ _PERSON_ROLE_WORDS = frozenset(
 _NAME_RUN_RE = re.compile(r"(?:[A-Z][\w.'\u2019-]+\s+){1,4}[A-Z][\w'\u2019-]+")
 
 
+_LEAD_PERSON_RE = re.compile(
+    r"\s*([A-Z][\w'\u2019-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][\w'\u2019-]+){1,2}),\s+(?P<role>(?:a|an|the)\s+[^,]{3,120}|\d{1,3}),"
+)
+
+
 def _person_earlier_in_sentence(ctx: _Ctx, pos: int) -> str | None:
     """The last person named before ``pos`` in its sentence or the one before ("Director Alan Pruitt told the Ledger
     he"), so a pronoun does not jump back to the person of an earlier paragraph."""
@@ -1825,6 +1830,18 @@ def _person_earlier_in_sentence(ctx: _Ctx, pos: int) -> str | None:
         for m in re.finditer(rf"\b{re.escape(person.split()[-1])}\b", window):
             if _ACTS_AFTER_RE.match(window, m.end()):
                 found.append((m.start(), person))
+    this_start = (starts[-1] - starts[-2]) if len(starts) >= 2 else (starts[-1] if starts else 0)
+    if not any(at >= this_start for at, _ in found):
+        # "Tom Reinholt, a grower who farms 640 acres near Wapato, brought in 85 workers, he said": the person the
+        # sentence is about, rather than whoever spoke in the sentence before
+        lead = _LEAD_PERSON_RE.match(window, this_start)
+        if (
+            lead
+            and _looks_personal_name(lead.group(1).split())
+            and lead.group(1).split()[0] not in _LEADING_FUNCTION_WORDS
+            and not _ORG_APPOSITIVE_RE.match(lead.group("role"))
+        ):
+            return _resolve_alias(ctx, lead.group(1), pos)
     return max(found)[1] if found else None
 
 
@@ -2462,6 +2479,9 @@ _OBJECT_AFTER_RE = re.compile(r"\s+(?:a|an|the|this|these|those|his|her|its|thei
 _DOC_OF_NP_RE = re.compile(
     r"^(?:[Aa]n?|[Tt]he)\s+(?:[A-Z][\w'\u2019.&-]*\s+)+(?P<doc>analysis|review|survey|study|audit|investigation|examination|"
     r"poll)\s+of\b"
+)
+_DESCRIBED_PERSON_RE = re.compile(
+    r"\b([A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){1,2}),\s+(?:a|an|the)\s+[^,]*?\b(?:who|whose)\s"
 )
 _APPOSITIVE_REL_RE = re.compile(r"^(?:a|an|the)\s+[^,]*?\b(?:who|whose)\s", re.I)
 _PAST_REQUEST_BEFORE_RE = re.compile(
@@ -3364,6 +3384,10 @@ def _finish_sentence(text, ss, se, sent, mentions, anchors, quotes, q_starts, qu
                 if best_dist is None or dist < best_dist:
                     as_of, best_dist = d, dist
         speaker, akind = _attribution(mm, anchors, quotes, q_starts, quote_speakers)
+        if speaker and akind in ("paraphrase", "direct_quote") and not _in_quote(quotes, mm.start):
+            desc = _DESCRIBED_PERSON_RE.search(sent, 0, mm.start - ss)
+            if desc and "," not in sent[desc.end() : mm.start - ss] and _looks_personal_name(desc.group(1).split()):
+                speaker, akind = None, "own"  # "Tom Reinholt, a grower who farms 640 acres, said": his description
         noun = mm.noun if mm.unit in ("count", "ratio") else ""
         value = _clean_value(value)
         out.append(

@@ -997,3 +997,19 @@ def test_the_sentence_after_a_surveys_finding_goes_on_with_it_in_its_paragraph()
     )
     assert one(text, "6.2%").speaker == "National Council of Police Executives"
     assert one(text, "40").speaker is None
+
+
+def test_he_said_after_a_sentence_about_a_described_person():
+    text = (
+        "Jon Marquardt said labor costs rose. Tom Reinholt, a third-generation grower who farms cherries on 640 "
+        "acres near Wapato, brought in 85 workers last season, he said."
+    )
+    assert one(text, "85").speaker == "Tom Reinholt"
+    assert one(text, "640").speaker is None  # his description, in the paper's voice
+    # a company described by its appositive is no person the pronoun could stand for
+    text = (
+        "Carla Brandt, the authority's spokeswoman, said the contract is under review. Keystone Medical Transport, "
+        "the private company that runs "
+        "ambulances, has paid $186,500 in penalties, she said."
+    )
+    assert one(text, "$186,500").speaker == "Carla Brandt"
