@@ -1042,7 +1042,10 @@ _ANCHOR_RE = re.compile(
     r"|(?P<put>\b(?:puts?|pegged|pegs|placed|places)\b(?=(?:\s+[\w'\u2019-]+){0,3}?\s+at\s"
     r"|(?:\s+[\w'\u2019-]+){4,9}?\s+at\s+(?:[a-z]+\s+){0,2}[$\d]))"
     rf"|(?P<verb>\b(?:(?P<strong>{_V_STRONG})|(?P<ambig>{_V_AMBIG})(?=\s+(?:that\b|the\b|a\b|an\b|about\b|some\b|would\b|will\b|could\b|"
-    r"more\b|nearly\b|roughly\b|\d|\$|[A-Z])|:|[.!?][\"\u201d]?\s*$)|(?P<weak>" + _V_WEAK + r"))\b)"
+    r"more\b|nearly\b|roughly\b|\d|\$|[A-Z])|:|[.!?][\"\u201d]?\s*$"
+    # "The association estimates hospitals would have to hire": a clause, its subject unmarked
+    r"|\s+(?!(?:of|for|in|on|from|by|to|and|or)\b)[a-z]+(?:\s+[a-z]+)?\s+(?:would|will|could|may|might|must|need|"
+    r"needs|have\s+to|has\s+to)\b)|(?P<weak>" + _V_WEAK + r"))\b)"
 )
 _CLAUSE_BOUND_RE = re.compile(
     r"[;:\u2014\u2013\"\u201c\u201d]\s*|\((?![A-Z][\w.&]{0,9}\))\s*|\s-\s|,?\s+(?:and|but|while|because|although|though|whereas|so|if|when|"
@@ -2563,6 +2566,8 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
             if by_count and not leading and rest[len(np_raw) :].strip(' .!?"\u201d'):
                 scope_start, scope_end = a_pos, se  # "..., and by the union's estimate 400 jobs were lost"
             anchors.append(_Anchor(speaker, cls, False, np_s, np_s + len(np_raw), a_pos, scope_start, scope_end, True))
+            if cls in ("doc", "doc_outlet") and _POLL_WORD_RE.search(np_raw):
+                ctx.last_poll = (speaker, cls)  # "according to a survey released Monday by United Nurses"
             continue
         if g == "part":
             subj = subject.get()

@@ -1013,3 +1013,21 @@ def test_he_said_after_a_sentence_about_a_described_person():
         "ambulances, has paid $186,500 in penalties, she said."
     )
     assert one(text, "$186,500").speaker == "Carla Brandt"
+
+
+def test_a_survey_named_after_according_to_keeps_its_respondents():
+    text = (
+        "Nearly two-thirds of nurses say they are overloaded, according to a survey released Monday by United "
+        "Nurses of Pennsylvania. The union said it surveyed 2,140 nurses. Of those, 41% said they plan to leave."
+    )
+    assert one(text, "41%").speaker == "United Nurses of Pennsylvania"
+
+
+def test_estimates_before_an_unmarked_clause_is_a_speech_verb():
+    text = (
+        "The Hospital Association of Pennsylvania opposes the bill. The association estimates hospitals would "
+        "have to hire about 5,300 more nurses."
+    )
+    assert one(text, "5,300").speaker == "Hospital Association of Pennsylvania"
+    text = "Its estimates of costs would rise 12% next year."
+    assert one(text, "12%").speaker is None
