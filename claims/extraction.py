@@ -2188,6 +2188,10 @@ def extract(text: str, published: date | None = None) -> list[Candidate]:
             anchors = _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx)
             if ctx.last_poll is not poll_before:
                 last_poll_si = si
+            if mentions and any(a.speaker for a in anchors):
+                bill = _pending_bill_anchor(sent, ss, se)
+                if bill and not any(a.scope_start <= ss and a.pos < bill.scope_end for a in anchors if a.speaker):
+                    anchors.append(bill)  # no other speaker's within the bill's clause
             if mentions and not any(a.speaker for a in anchors):
                 carried = _carried_anchor(sent, ss, se, mentions, ctx, si - last_poll_si, prev_anchors)
                 if carried:
@@ -2785,8 +2789,9 @@ _POLL_RESULT_RE = re.compile(
 
 _CONTINUING_RE = re.compile(r"^(?:Among|Of|At|In|For|From|Across)\s+(?:[\w-]+\s+){0,5}?(?:those|these|them)\b")
 _PENDING_BILL_RE = re.compile(
-    r"^(?:An?|One)\s+(?P<np>(?:[\w.'\u2019-]+\s+){0,4}?(?:bill|measure|proposal|amendment|ordinance|resolution|"
-    r"legislation))\b(?:,[^,]{1,60},)?\s+(?:would|will|could|aims\s+to|seeks\s+to|calls\s+for|proposes)\b"
+    r"^(?:(?:An?|One)\s+(?P<np>(?:[\w.'\u2019-]+\s+){0,4}?(?:bill|measure|proposal|amendment|ordinance|resolution|"
+    r"legislation))|(?:The\s+)?(?P<name>(?:[A-Z][\w'\u2019-]*\s+){1,6}(?:Act|Bill)))\b(?:,[^,]{1,60},)?\s+"
+    r"(?:would|will|could|aims\s+to|seeks\s+to|calls\s+for|proposes)\b"
 )
 
 
@@ -2799,10 +2804,34 @@ def _carried_anchor(sent, ss, se, mentions, ctx: _Ctx, since_poll: int, prev_anc
         doc = next((a for a in reversed(prev_anchors) if a.speaker and a.cls in ("doc", "doc_outlet")), None)
         if doc:
             return _Anchor(doc.speaker, doc.cls, False, -1, -1, ss, ss, se, True)
-    bill = _PENDING_BILL_RE.match(sent)
+    bill = _pending_bill_anchor(sent, ss, se)
     if bill:
-        return _Anchor(_norm_ws(bill.group("np")), "doc", False, ss, ss + bill.end("np"), ss, ss, se, True)
+        return bill
     return _doc_subject_anchor(sent, ss, se, ctx) or _poll_result_anchor(sent, ss, se, mentions, ctx, since_poll)
+
+
+def _pending_bill_anchor(sent, ss, se) -> _Anchor | None:
+    """ "A bipartisan Senate bill, S. 2187, would cap ...", "The Patient Safety Act would limit ...": the bill's
+    figures, up to the end of the clause ("... by 15 cents \u2014 a change the CBO estimates would cost")."""
+    bill = _PENDING_BILL_RE.match(sent)
+    if not bill:
+        return None
+    group = "np" if bill.group("np") else "name"
+    stop = _CLAUSE_STOP_RE.search(sent, bill.end())
+    return _Anchor(
+        _norm_ws(bill.group(group)),
+        "doc",
+        False,
+        ss,
+        ss + bill.end(group),
+        ss,
+        ss,
+        ss + stop.start() if stop else se,
+        False,
+    )
+
+
+_CLAUSE_STOP_RE = re.compile(r"\s[\u2014\u2013]\s|\s--\s|;")
 
 
 def _doc_subject_anchor(sent, ss, se, ctx: _Ctx) -> _Anchor | None:

@@ -1031,3 +1031,14 @@ def test_estimates_before_an_unmarked_clause_is_a_speech_verb():
     assert one(text, "5,300").speaker == "Hospital Association of Pennsylvania"
     text = "Its estimates of costs would rise 12% next year."
     assert one(text, "12%").speaker is None
+
+
+def test_a_bills_figures_end_with_its_clause():
+    text = (
+        "A bipartisan bill, H.R. 5181, would raise the reimbursement by 15 cents \u2014 a change the Congressional "
+        "Budget Office estimates would cost $1.1 billion."
+    )
+    assert one(text, "15 cents").speaker == "bipartisan bill"
+    assert one(text, "$1.1 billion").speaker == "Congressional Budget Office"
+    text = "The Patient Safety Act would limit a nurse to no more than four patients."
+    assert (one(text, "four").speaker, one(text, "four").attribution_kind) == ("Patient Safety Act", "document")
