@@ -1225,7 +1225,9 @@ _BY_COUNT_NP_RE = re.compile(
     r"calculations?|reckoning|math|figures|data)\b"
 )
 _PRONOUN_OWNER_RE = re.compile(r"(his|her)\s+(?:own\s+)?(?:count|estimate|tally|calculations?|reckoning|math)\b", re.I)
-_COMPARISON_AFTER_RE = re.compile(r",\s+(?:down|up)\s+from\b|,\s+compared\s+(?:with|to)\b")
+_COMPARISON_AFTER_RE = re.compile(
+    r",\s+(?:down|up)\s+from\b|,\s+compared\s+(?:with|to)\b|,\s+meaning\b|,\s+which\s+means\b"
+)
 _PASSIVE_BY_RE = re.compile(r"\s+by\s+(?P<np>(?:the\s+)?[A-Z][^,;.]*?)(?=,|;|\.\s|\.?$)")
 _ACC_STOP_RE = re.compile(r",(?!\d)|;|\s[\u2014\u2013]\s|[.!?]?[\"\u201d]?\s*$")
 _THAT_END_RE = re.compile(r"\b(?:that|which)\s+$")
@@ -1728,7 +1730,9 @@ def _latest_issuer(ctx: _Ctx) -> str | None:
 def _clean_org(s: str, ctx: _Ctx, pos: int) -> str:
     s = _PARTICIPLE_CUT_RE.sub("", _NP_CUT_RE.sub("", _norm_ws(s))).strip(" ,.")
     s = _OF_ITS_TAIL_RE.sub("", s)
-    s = _AT_PLACE_TAIL_RE.sub("", s)  # "the Transactional Records Access Clearinghouse at Syracuse University"
+    at_place = _AT_PLACE_TAIL_RE.search(s)
+    if at_place and any(_is_org_word(w) for w in at_place.group().split()):
+        s = s[: at_place.start()]  # "the Transactional Records Access Clearinghouse at Syracuse University"
     owned = _OWNER_OF_DOC_RE.match(s)
     if owned and owned.group("doc").lower() in _DOC_NOUNS:
         s = owned.group("owner")  # "the Census Bureau's post-enumeration survey": the bureau
@@ -2490,6 +2494,12 @@ _DOC_OF_NP_RE = re.compile(
 _DESCRIBED_PERSON_RE = re.compile(
     r"\b([A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){1,2}),\s+(?:a|an|the)\s+[^,]*?\b(?:who|whose)\s"
 )
+_OBJECT_RELATIVE_RE = re.compile(
+    r"(?:\d|%|percent|cent|[a-z]{3,})\s+(?P<np>(?:the\s+)?[A-Z][\w.'\u2019&-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*"
+    r"[A-Z][\w.'\u2019&-]*)*)$"
+)
+_OBJECT_REL_VERBS = frozenset("says said estimates estimated recommends recommended considers considered calls".split())
+_OBJECT_REL_AFTER_RE = re.compile(r"\s+(?:is|are|was|were|would\s+be|will\s+be|should\s+be)\b")
 _APPOSITIVE_REL_RE = re.compile(r"^(?:a|an|the)\s+[^,]*?\b(?:who|whose)\s", re.I)
 _PAST_REQUEST_BEFORE_RE = re.compile(
     r"(?:\bhad\s+|\b(?:after|when|before|until|because|since|once)\s+(?:[\w'\u2019-]+\s+){0,5})$", re.I
@@ -2629,6 +2639,12 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
                 break
             if inside and _APPOSITIVE_REL_RE.match(ps_clean):
                 continue  # "Priya Raman, a lawyer who has practiced for 19 years, said": her description, not her claim
+            rel = _OBJECT_RELATIVE_RE.search(ps_clean) if inside and not run and verb in _OBJECT_REL_VERBS else None
+            if rel and _OBJECT_REL_AFTER_RE.match(sent, m.end()):
+                # "well below the 95% the Centers for Disease Control and Prevention says is needed": its figure
+                run = [rel.group("np")]
+                run_start = a + sent[a:b].find(ps_clean) + rel.start("np")
+                break
             if inside:
                 if (
                     not run

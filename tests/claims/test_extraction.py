@@ -1042,3 +1042,21 @@ def test_a_bills_figures_end_with_its_clause():
     assert one(text, "$1.1 billion").speaker == "Congressional Budget Office"
     text = "The Patient Safety Act would limit a nurse to no more than four patients."
     assert (one(text, "four").speaker, one(text, "four").attribution_kind) == ("Patient Safety Act", "document")
+
+
+def test_object_relatives_meaning_clauses_and_names_with_at():
+    text = (
+        "In the county, 81.3% of kindergartners were vaccinated, according to state data, well below the 95% the "
+        "Centers for Disease Control and Prevention says is needed."
+    )
+    assert one(text, "95%").speaker == "Centers for Disease Control and Prevention"
+    assert one(text, "81.3%").speaker == "state data"
+    text = (
+        "The sector logged 34,212 encounters in October 2023, according to CBP data, meaning this October's total "
+        "was 71 percent lower."
+    )
+    assert one(text, "71 percent").speaker == "CBP"
+    text = "ICE ran 1,412 flights, according to figures compiled by Witness at the Border, an advocacy group."
+    assert one(text, "1,412").speaker == "Witness at the Border"
+    text = "The court has 81,412 pending cases, according to the Transactional Records Access Clearinghouse at Syracuse University."
+    assert one(text, "81,412").speaker == "Transactional Records Access Clearinghouse"
