@@ -2494,6 +2494,7 @@ _DOC_OF_NP_RE = re.compile(
 _DESCRIBED_PERSON_RE = re.compile(
     r"\b([A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){1,2}),\s+(?:a|an|the)\s+[^,]*?\b(?:who|whose)\s"
 )
+_SAID_BOUND_RE = re.compile(r"\b(?:said|says|told|tells|reported|noted|added|wrote|estimated|warned)\b")
 _OBJECT_RELATIVE_RE = re.compile(
     r"(?:\d|%|percent|cent|[a-z]{3,})\s+(?P<np>(?:the\s+)?[A-Z][\w.'\u2019&-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*"
     r"[A-Z][\w.'\u2019&-]*)*)$"
@@ -2665,7 +2666,9 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
                     run_start = a
                     continue
                 break
-            if not run and ps_clean.lower() == "it" and a > cstart:
+            if not run and ps_clean.lower() == "it" and not (bm and _SAID_BOUND_RE.match(bm.group())):
+                # "It shows enrollment has fallen", "..., it found"; but in "the OIG said it had reviewed" "it" is
+                # the OIG, whose anchor already covers the clause
                 run, run_start = ["it"], b - 2  # "..., it found": the body or document last given figures
                 break
             if not run and _INSERTED_PP_RE.match(ps_clean) and a > cstart:

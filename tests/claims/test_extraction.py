@@ -1060,3 +1060,16 @@ def test_object_relatives_meaning_clauses_and_names_with_at():
     assert one(text, "1,412").speaker == "Witness at the Border"
     text = "The court has 81,412 pending cases, according to the Transactional Records Access Clearinghouse at Syracuse University."
     assert one(text, "81,412").speaker == "Transactional Records Access Clearinghouse"
+
+
+def test_it_for_the_body_or_document_given_figures_before_but_not_after_said():
+    text = (
+        "Ridgeport Public Schools enrolled 41,236 students, according to figures the district released Friday. "
+        "It shows enrollment has fallen 14.6% over five years."
+    )
+    assert one(text, "14.6%").speaker == "Ridgeport Public Schools"
+    text = (
+        "The department's figures show waits of 27 days. In a report, the OIG said it had reviewed records at 30 "
+        "medical centers."
+    )
+    assert one(text, "30").speaker == "OIG"
