@@ -2985,6 +2985,13 @@ def _attribution(mm: _M, anchors: list[_Anchor], quotes, q_starts, quote_speaker
     return best.speaker, kind
 
 
+_PARTITIVE_AFTER_RE = re.compile(r"\s+of\s+(?:them|those|these)\b")
+_SUBJECT_VERB_AFTER_RE = re.compile(
+    r"\s+(?:failed|passed|died|closed|quit|left|were|was|had|have|remain|remained|did|received|got|lost|won)\b"
+)
+_COUNT_BEFORE_RE = re.compile(r"\b(?:of|Of)\s+(?:the\s+)?\d[\d,]*\s+[A-Za-z][\w\s-]{0,60},\s+$")
+
+
 def _find_mentions(text: str, lower: str, masked: bytearray, cited: set[str]) -> list[_M]:
     out: list[_M] = []
     consumed = 0
@@ -3166,7 +3173,14 @@ def _find_mentions(text: str, lower: str, masked: bytearray, cited: set[str]) ->
             mm.noun_direct = bool(noun)
             if spelled and not has_scale and not noun and not _RANGE_NEXT_RE.match(text, e):
                 hm = _HEDGE_RE.search(text, max(0, s - 40), s)
-                if not hm or hm.group("h").lower() in ("a", "an"):
+                partitive = val > 1 and _PARTITIVE_AFTER_RE.match(text, e)
+                # "Of the 38 properties inspected, nine failed": a part of the count just given
+                counted_before = (
+                    val > 1
+                    and _SUBJECT_VERB_AFTER_RE.match(text, e)
+                    and _COUNT_BEFORE_RE.search(text, max(0, s - 90), s)
+                )
+                if (not hm or hm.group("h").lower() in ("a", "an")) and not partitive and not counted_before:
                     continue  # a bare spelled-out number needs a noun or a hedge ("closer to six")
         out.append(mm)
         consumed = mm.end

@@ -1073,3 +1073,13 @@ def test_it_for_the_body_or_document_given_figures_before_but_not_after_said():
         "medical centers."
     )
     assert one(text, "30").speaker == "OIG"
+
+
+def test_a_spelled_number_that_is_a_part_of_a_count():
+    text = "Of the 38 properties HUD inspected last year, nine failed. Staffing fell short at seven of them."
+    assert {c.surface: (c.value, c.counted_noun) for c in extract(text, PUB)} == {
+        "38": (Decimal(38), "properties"),
+        "nine": (Decimal(9), "properties"),
+        "seven": (Decimal(7), ""),
+    }
+    assert extract("One of them said so. She had two of her own, and nine failed to show.", PUB) == []
