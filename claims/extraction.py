@@ -1189,7 +1189,8 @@ _ABBR_DOT = (
 )
 _QUOTE_AFTER_RE = re.compile(
     r"[\s,]*(?:(?P<v1>said|says|told|wrote|writes|added|asked|explained|noted|continued|insisted|warned|argued|"
-    r"recalled|stated|tweeted|posted|testified)\s+(?=[A-Z]|the\b|a\b|an\b|one\b|two\b|three\b|several\b|another\b)"
+    r"recalled|stated|tweeted|posted|testified)\s+(?=[A-Z]|the\b|a\b|an\b|one\b|two\b|three\b|several\b|another\b"
+    r"|(?:[a-z][\w-]*\s+){1,3}[A-Z][a-z])"  # "said union president Marcus Tillery'
     rf"|(?P<np2>(?:[^.;:!?\n\"\u201c\u201d,]|{_ABBR_DOT}){{1,90}}?)\s+(?:(?:has|had|also|then|later|reportedly)\s+)?"
     r"(?P<v2>said|says|told|tells|wrote|writes|added|adds|explained|noted|insisted|warned|argued|recalled|"
     r"stated|tweeted|posted|testified|asked|continued|reported)\b)"
@@ -2630,9 +2631,11 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
                     run = [om.group(1).strip()]
                     run_start = om.start(1)
                     break
-            if _REL_START_RE.match(ps_clean):
-                continue
             inside = [x for x in m_spans if a <= x[0] < b]
+            if _REL_START_RE.match(ps_clean):
+                if inside and run:
+                    break  # "..., using $1.9 million in relief money, district spokeswoman X said": the figure's
+                continue
             dm = _DOC_OF_NP_RE.match(ps_clean) if inside and not run else None
             if dm:  # "A Sentinel analysis of autopsy reports for 58 of last year's 71 deaths found": the figures
                 run, run_start = [ps_clean[: dm.end("doc")]], a + sent[a:b].find(ps_clean)  # of the NP are its own
