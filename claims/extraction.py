@@ -1686,8 +1686,11 @@ def _doc_speaker(np: str, ctx: _Ctx, pos: int, subject: str | None) -> str:
     caps = _caps_run(toks[:-1]) if toks and toks[-1].lower() in _DOC_NOUNS else []
     if len(caps) == 1 and (caps[0].lower() in _ORG_WORDS or caps[0].lower() == "federal"):
         caps = []  # "City budget documents", "Federal data": a capital for the sentence, not a named issuer
-    if 2 <= len(toks) <= 3 and toks[-2].lower() in _GOVERNMENT_BODY_WORDS and toks[-1].lower() in _DOC_NOUNS:
-        full = _org_alias(ctx, toks[-2].lower(), pos)  # also "a separate bureau analysis"
+    body = next(
+        (t.lower() for t in toks[-3:-1] if t.lower() in _GOVERNMENT_BODY_WORDS and (t.islower() or t is toks[0])), None
+    )  # "Department records", "department staffing report"; not "Labor Department data", a name
+    if 2 <= len(toks) <= 4 and body and toks[-1].lower() in _DOC_NOUNS:
+        full = _org_alias(ctx, body, pos)  # also "a separate bureau analysis", "a department staffing report"
         if full:  # "agency records show", "department data": the body named before
             ctx.speakers.append((desc.lower(), full))
             return full
@@ -1923,6 +1926,10 @@ def _speaker_from_np(np: str, ctx: _Ctx, pos: int, subject: str | None = None) -
             name = _resolve_alias(ctx, name, pos)
         return name, "person"
     if cls == "anon":
+        if np.lower() in _STUDY_AUTHORS:
+            issuer = _latest_issuer(ctx)  # "Researchers who tracked 212 classrooms found", after "A study by X"
+            if issuer:
+                return issuer, "doc"
         return _strip_article(np), "anon"
     if cls == "outlet":
         sp = _strip_article(np)
@@ -2223,6 +2230,11 @@ def extract(text: str, published: date | None = None) -> list[Candidate]:
                 issuer = _clean_org(dm.group(by), ctx, ss + dm.start(by))
                 if issuer:
                     ctx.speakers.append((dm.group(doc).lower(), issuer))
+        for sm in _SURVEYED_RE.finditer(sent):  # "The union, which represents 1,700 teachers, surveyed its members"
+            issuer = _clean_org(sm.group("by"), ctx, ss + sm.start("by"))
+            if issuer:
+                ctx.speakers.append(("survey", issuer))
+                ctx.last_poll, last_poll_si = (issuer, "doc"), si
         qi = bisect.bisect_left(q_starts, ss)
         while qi < len(quotes) and quotes[qi][0] < se:
             if qi not in quote_speakers:
@@ -2264,6 +2276,8 @@ _REFERRING_MODIFIERS = frozenset(
     "initial updated earlier previous independent detailed federal state city county local".split()
 )
 # Heads a body is called by whatever its name's own noun: "the agency" for U.S. Customs and Border Protection.
+_STUDY_AUTHORS = frozenset("researchers inspectors auditors investigators examiners authors surveyors".split())
+_OUTLET_NOUNS = frozenset("newspaper paper outlet magazine station broadcaster network".split())
 _NAMELESS_HEADS = frozenset(
     "agency group organization organisation nonprofit company firm coalition union system utility operator "
     "provider campaign watchdog regulator charity insurer lender".split()
@@ -2291,7 +2305,7 @@ _REFERENT_ORG_HEADS = frozenset(
         "press",
     }
     | {"nonprofit", "utility", "operator", "provider", "campaign", "team", "panel", "lab", "center", "centre"}
-    | {"watchdog", "regulator", "charity", "insurer", "lender"}
+    | {"watchdog", "regulator", "charity", "insurer", "lender", "hospital", "clinic", "college", "university", "school"}
 )
 
 
@@ -2345,6 +2359,8 @@ def _canonical_speaker(sp: str, c: Candidate, ctx: _Ctx, named: list[tuple[int, 
     head, mod = generic.group("head"), generic.group("mod")
     if mod and mod not in _REFERRING_MODIFIERS:
         return sp  # "city payroll records", "county health department": described, not referred back to
+    if head in _OUTLET_NOUNS:  # "The newspaper found" after "the Big Sky Dispatch reported"
+        return next((name for at, name in reversed(ctx.names()) if at < c.start and _is_outlet(name)), sp)
     if head in _DOC_NOUNS:
         for at, name, kind in reversed(named):
             if at < c.start and kind == "document":
@@ -2355,9 +2371,9 @@ def _canonical_speaker(sp: str, c: Candidate, ctx: _Ctx, named: list[tuple[int, 
     for at, name, _ in reversed(named):
         if at < c.start and head in name.lower().split():
             return name  # "the department" after "the Ohio Department of Health said"
-    for at, name in reversed(ctx.orgs()):
-        if at < c.start and head in name.lower().split():
-            return name
+    for at, name in (*reversed(ctx.orgs()), *reversed(ctx.names())):
+        if at < c.start and head in name.lower().split() and not _looks_titled(name):
+            return name  # "the hospital" after "Mercy Westside Hospital"
     if head not in _NAMELESS_HEADS or mod:
         return sp
     for at, name, _ in reversed(named):
@@ -2395,6 +2411,10 @@ _POSTED_DOC_SCAN_RE = re.compile(
     r"^(?P<by>(?:The\s+)?[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&'\u2019.-]*)*)\s+"
     r"(?:posted|released|published|issued|updated|unveiled|put\s+out|filed)\s+(?:its|their|a|an|the)\s+"
     r"(?:[\w-]+\s+){0,3}?(?P<doc>report|dashboard|data|figures|survey|tracker|analysis|audit|study|estimates|budget)\b"
+)
+_SURVEYED_RE = re.compile(
+    r"\b(?P<by>[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&'\u2019.-]*)+)(?:,(?:[^,;]|,(?=\d)){1,100},)?\s+"
+    r"(?:surveyed|polled)\b"
 )
 _SAID_IN_DOC_SCAN_RE = re.compile(
     r"\b(?P<by>[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&'\u2019.-]*)*)\s+"
@@ -2487,7 +2507,13 @@ _INSERTED_PP_RE = re.compile(
     r"filing|memo|analysis|speech|testimony|release|review|post|email|news\s+conference|press\s+conference)\b"
     r"|^of\s+(?:the\s+)?[A-Z]"
 )
-_OBJECT_AFTER_RE = re.compile(r"\s+(?:a|an|the|this|these|those|his|her|its|their|some|no|\d|\$)\b")
+_REL_CLAUSE_IN_NP_RE = re.compile(
+    r"(?<!,)\s+(?:who|which)\s+(?:was|were|is|are|has|had|have|did|does|spoke|asked|requested)\b"
+)
+_OBJECT_AFTER_RE = re.compile(
+    r"\s+(?!(?:this|last|next)\s+(?:week|month|year|spring|summer|fall|autumn|winter|morning|afternoon|evening)\b)"
+    r"(?:a|an|the|this|these|those|his|her|its|their|some|no|\d|\$)\b"
+)
 _DOC_OF_NP_RE = re.compile(
     r"^(?:[Aa]n?|[Tt]he)\s+(?:[A-Z][\w'\u2019.&-]*\s+)+(?P<doc>analysis|review|survey|study|audit|investigation|examination|"
     r"poll)\s+of\b"
@@ -2525,6 +2551,11 @@ def _clause_start(before: str, body_off: int) -> tuple[int, re.Match | None]:
     return body_off, None
 
 
+_SUBJECT_WITH_REL_RE = re.compile(
+    r"(?P<np>(?:(?:[Aa]n?|[Tt]he|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]everal)\s+(?:[\w'\u2019-]+\s+){0,5}?[a-z]+|[A-Z][a-z]+s))"
+    r"\s+(?:who|that)\s+"
+    r"[^,;\"\u201c\u201d]{1,120}\s+$"
+)
 _REL_TAIL_RE = re.compile(r",\s+(?:who|which|whose)\b[^;\"\u201c\u201d]*?,\s*(?:(?:also|then|later|reportedly)\s+)?$")
 _REL_BOUND_RE = re.compile(r"(?:that|which|who)\s+$")
 _INVERSION_NP_RE = re.compile(r"\s+(?:[A-Z]|the\b|a\b|an\b|one\b|two\b|three\b|several\b|another\b|its\b|his\b|her\b)")
@@ -2706,6 +2737,11 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
             and _INVERSION_NP_RE.match(after)
         ):
             np_raw = after.rstrip(' .!?;"\u201d')
+            rel = _REL_CLAUSE_IN_NP_RE.search(np_raw)
+            if rel and "," not in np_raw[: rel.start()]:
+                # "said a state official familiar with the talks who was not authorized to discuss them"; not the
+                # description of a named speaker ("said Kayla Brennan, 29, a nurse who has worked six years")
+                np_raw = np_raw[: rel.start()]
             np_head = _COMMA_RE.split(np_raw)[0]  # "said a city official, who spoke on condition of anonymity"
             clause = not _acceptable_np(np_head, "strong") or _FINITE_RE.search(np_head)
             speaker, cls = (None, "none") if clause else _speaker_from_np(np_raw, ctx, a_pos, subject)
@@ -2721,6 +2757,16 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
             anchors.append(_Anchor(subj, cls, False, ss, ss, a_pos, ss + m.end(), se, False))
             continue
         if not run:
+            rel_subj = _SUBJECT_WITH_REL_RE.match(sent, body_off, m.start())
+            if rel_subj and rel_subj.group("np").split()[-1].lower() in _PERSON_NOUNS:
+                # "A district administrator who was not authorized to speak publicly said": the administrator
+                np = rel_subj.group("np")
+                speaker, cls = _speaker_from_np(np, ctx, a_pos, subject)
+                if speaker:
+                    anchors.append(
+                        _Anchor(speaker, cls, False, ss + body_off, ss + m.start(), a_pos, ss + m.end(), se, False)
+                    )
+                continue
             if bm and _THAT_END_RE.search(bm.group()) and not seg.strip():
                 dm = None
                 for dm in _DOC_NP_RE.finditer(before):

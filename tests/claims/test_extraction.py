@@ -1083,3 +1083,43 @@ def test_a_spelled_number_that_is_a_part_of_a_count():
         "seven": (Decimal(7), ""),
     }
     assert extract("One of them said so. She had two of her own, and nine failed to show.", PUB) == []
+
+
+def test_attribution_shapes_blind11_revealed():
+    text = "At least nine districts applied for a share of the $5 million program, the Tri-City Herald reported this month."
+    assert one(text, "$5 million").speaker == "Tri-City Herald"
+    text = (
+        "At least 11 of the awards had not been signed, said a state official familiar with the talks who was not "
+        "authorized to discuss them."
+    )
+    assert (one(text, "11").speaker, one(text, "11").attribution_kind) == (
+        "state official familiar with the talks",
+        "anonymous",
+    )
+    text = "A district administrator who was not authorized to speak publicly said filters will cost $60,000 a year."
+    assert one(text, "$60,000").speaker == "district administrator"
+    text = (
+        "A study by the Washington State Department of Health backs the plan. The Columbia Basin Education "
+        "Association, which represents about 1,700 teachers, surveyed its members in May. According to the survey, "
+        "71% said smoke made teaching hard."
+    )
+    assert one(text, "71%").speaker == "Columbia Basin Education Association"
+    text = (
+        "Satellites will serve 27% of the locations, the Big Sky Dispatch reported. The newspaper found that the "
+        "subsidy dropped to $6,900."
+    )
+    assert one(text, "$6,900").speaker == "Big Sky Dispatch"
+    text = "Mercy Westside Hospital opened a unit in June. The hospital said waits fell 18%."
+    assert one(text, "18%").speaker == "Mercy Westside Hospital"
+    text = (
+        "The Missouri Department of Corrections lists 1,900 vacancies. Nearly half of the posts at Potosi were "
+        "unfilled, according to a department staffing report. Department records show 312 lockdowns."
+    )
+    assert one(text, "half").speaker == "Missouri Department of Corrections"
+    assert one(text, "312").speaker == "Missouri Department of Corrections"
+    text = (
+        "A study released Tuesday by the Oregon Health Authority backs the plan. Researchers who tracked 212 "
+        "classrooms found that a purifier removed 58% of fine particles."
+    )
+    assert one(text, "58%").speaker == "Oregon Health Authority"
+    assert one(text, "212").speaker is None
