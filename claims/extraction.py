@@ -1408,6 +1408,13 @@ def _initials(name: str) -> str:
     return "".join(out).upper()
 
 
+_PLACE_HEADS = frozenset("county city state township parish borough village town".split())
+_FACILITY_RE = re.compile(
+    r"\b(?:Detention|Correctional|Processing|Medical|Treatment|Convention|Shopping|Data|Distribution|Community|"
+    r"Rehabilitation|Juvenile|Transit|Training|Recreation|Senior)\s+Centers?\b"
+)
+
+
 def _spells_acronym(letters: str, name: str) -> bool:
     """Whether ``letters`` take every significant word's initial in order, with extra letters from inside the
     words ("FHWA": Federal HighWay Administration), connectives optional ("DOT": Department Of Transportation) and
@@ -1488,6 +1495,8 @@ def _org_alias(ctx: _Ctx, alias: str, pos: int) -> str | None:
         if low[0] in _COMPANY_WORDS and len(low) == 1:  # "the company": the latest name not a person's
             return _latest_non_person_name(ctx, pos)
         if low[-1] in _GROUP_WORDS and len(low) <= 2:
+            # a group is no place: "Milwaukee County" is not what "the group said" refers back to
+            names = [(at, n) for at, n in names if n.split()[-1].lower() not in _PLACE_HEADS] or names
             spoke = [(at, name) for at, name, _ in ctx.bodies if at < pos]
             if spoke and (not names or spoke[-1][0] > names[-1][0]):
                 return spoke[-1][1]  # "the group said" after "a review by Recovery Advocates of Indiana found"
@@ -1496,6 +1505,8 @@ def _org_alias(ctx: _Ctx, alias: str, pos: int) -> str | None:
             return _latest_non_person_name(ctx, pos)  # "United Nurses of Pennsylvania": no organisation word
         if low == ["agency"]:  # "the agency": the latest government body named, whatever its name's noun
             for _, name in reversed(names):
+                if _FACILITY_RE.search(name):
+                    continue  # "the Stewart Detention Center" is a place, no agency
                 if any(_POSSESSIVE_S_RE.sub("", w.lower()) in _AGENCY_WORDS for w in name.split()):
                     return name
     return None
@@ -1701,6 +1712,10 @@ def _doc_speaker(np: str, ctx: _Ctx, pos: int, subject: str | None) -> str:
             res = f"{toks[at]} {res}"  # "state Department of Education data"
         ctx.speakers.append((desc.lower(), res))
         return res
+    if desc.lower().startswith("same "):  # "according to the same data": the documents just cited
+        res = _latest_issuer(ctx)
+        if res:
+            return res
     res = _resolve_alias(ctx, desc, pos)
     if res.lower() == desc.lower() and _bare_doc_noun(desc):
         # "The audit examined" after "A report by the City Auditor found"; "The 61-page report"
@@ -2280,7 +2295,7 @@ _STUDY_AUTHORS = frozenset("researchers inspectors auditors investigators examin
 _OUTLET_NOUNS = frozenset("newspaper paper outlet magazine station broadcaster network".split())
 _NAMELESS_HEADS = frozenset(
     "agency group organization organisation nonprofit company firm coalition union system utility operator "
-    "provider campaign watchdog regulator charity insurer lender".split()
+    "provider campaign watchdog regulator charity insurer lender project".split()
 )
 _REFERENT_ORG_HEADS = frozenset(
     (_ORG_WORDS | _GROUP_WORDS | _COMPANY_WORDS | _AGENCY_WORDS | _MORE_ORG_WORDS)
@@ -2412,12 +2427,17 @@ _POSTED_DOC_SCAN_RE = re.compile(
     r"(?:posted|released|published|issued|updated|unveiled|put\s+out|filed)\s+(?:its|their|a|an|the)\s+"
     r"(?:[\w-]+\s+){0,3}?(?P<doc>report|dashboard|data|figures|survey|tracker|analysis|audit|study|estimates|budget)\b"
 )
+_IN_POLL_BY_START_RE = re.compile(
+    r"^(?:In|According\s+to)\s+(?:a|an|the|its)\s+(?:[\w-]+\s+){0,4}?(?P<doc>survey|poll)\s+(?:[\w-]+\s+){0,3}?by\s+"
+    r"(?P<by>(?:the\s+)?[A-Z][^,;]{2,80}?),"
+)
 _SURVEYED_RE = re.compile(
     r"\b(?P<by>[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&'\u2019.-]*)+)(?:,(?:[^,;]|,(?=\d)){1,100},)?\s+"
     r"(?:surveyed|polled)\b"
 )
 _SAID_IN_DOC_SCAN_RE = re.compile(
-    r"\b(?P<by>[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&'\u2019.-]*)*)\s+"
+    r"\b(?P<by>[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&'\u2019.-]*)*)"
+    r"(?:,(?:[^,;]|,(?=\d)){1,120},)?\s+"  # "Moody's Ratings, which rates the city's debt Aa2, said in a report"
     r"(?:said|says|found|finds|wrote|writes|reported|concluded|estimated)\s+(?:\w+day\s+)?in\s+(?:a|an|its|their)\s+"
     r"(?:[\w-]+\s+){0,3}?(?P<doc>report|analysis|study|audit|review|memo|letter|filing|assessment|survey)\b"
 )
@@ -2563,6 +2583,12 @@ _INVERSION_NP_RE = re.compile(r"\s+(?:[A-Z]|the\b|a\b|an\b|one\b|two\b|three\b|s
 
 def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor]:
     anchors: list[_Anchor] = []
+    lead_poll = _IN_POLL_BY_START_RE.match(sent)
+    if lead_poll:  # "In a survey last fall by the American College of Emergency Physicians, nearly 90% of doctors said"
+        issuer = _clean_org(lead_poll.group("by"), ctx, ss + lead_poll.start("by"))
+        if issuer:
+            ctx.speakers.append((lead_poll.group("doc").lower(), issuer))
+            ctx.last_poll = (issuer, "doc")
     dl = _DATELINE_RE.match(sent)
     body_off = dl.end() if dl else 0
     subject = _LazySubject(sent, body_off, ctx, ss)
@@ -2782,7 +2808,9 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
             parenthetical = sent[m.end() : m.end() + 1] == ","  # "The Pell County jail, the report said, had"
             clause_tail = not any(w[:1].isupper() for w in run[0].split())
             doc_head = last.split()[-1].lower() in _DOC_NOUNS or " by " in last
-            if parenthetical or (clause_tail and doc_head) or last.lower() in _PRONOUNS:
+            listed = clause_tail and _DET_RE.match(last.lower()) and not _DET_RE.match(run[0].lower())
+            if parenthetical or (clause_tail and doc_head) or last.lower() in _PRONOUNS or listed:
+                # also "... to firings, buyouts and retirements, an agency spokeswoman said": a list, then the speaker
                 # "... commodity and disaster payments last year, an analysis by the EWG found": the part before
                 # the speaker ends the reported clause
                 run_start = run_start + sent[run_start:].find(last)
@@ -2855,6 +2883,10 @@ _POLL_RESULT_RE = re.compile(
 )
 
 
+_UNDER_DOC_RE = re.compile(
+    r"^(?:Under|In)\s+(?P<owner>(?:the\s+)?[\w.'\u2019 -]{2,60}?)['\u2019]s?\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:request|plan|proposal|budget|forecast|projections?|estimates?|scenario)\s*,"
+)
 _CONTINUING_RE = re.compile(r"^(?:Among|Of|At|In|For|From|Across)\s+(?:[\w-]+\s+){0,5}?(?:those|these|them)\b")
 _PENDING_BILL_RE = re.compile(
     r"^(?:(?:An?|One)\s+(?P<np>(?:[\w.'\u2019-]+\s+){0,4}?(?:bill|measure|proposal|amendment|ordinance|resolution|"
@@ -2875,6 +2907,11 @@ def _carried_anchor(sent, ss, se, mentions, ctx: _Ctx, since_poll: int, prev_anc
     bill = _pending_bill_anchor(sent, ss, se)
     if bill:
         return bill
+    under = _UNDER_DOC_RE.match(sent)
+    if under:  # "Under the department's budget request, funding would rise to $1.3 billion": the request's
+        owner = _resolve_alias(ctx, _strip_article(under.group("owner")), ss)
+        if owner and owner[:1].isupper():
+            return _Anchor(owner, "doc", False, ss, ss + under.end(), ss, ss, se, True)
     return _doc_subject_anchor(sent, ss, se, ctx) or _poll_result_anchor(sent, ss, se, mentions, ctx, since_poll)
 
 

@@ -1123,3 +1123,41 @@ def test_attribution_shapes_blind11_revealed():
     )
     assert one(text, "58%").speaker == "Oregon Health Authority"
     assert one(text, "212").speaker is None
+
+
+def test_documents_and_groups_referred_back_to_after_blind11():
+    text = (
+        "Moody's Ratings, which rates the city's debt Aa2, said in a report last week that the bonds are neutral. "
+        "But the report warned that fixed costs already take 27 percent of spending."
+    )
+    assert one(text, "27 percent").speaker == "Moody's Ratings"
+    text = (
+        "The Justice Department's Executive Office for Immigration Review now has 19 judges in Atlanta and at the "
+        "Stewart Detention Center, according to figures the agency provided to NPR."
+    )
+    assert "Stewart" not in one(text, "19").speaker
+    text = "The bench lost more than 100 judges to firings, buyouts and retirements, an agency spokeswoman said."
+    assert one(text, "100").speaker == "agency spokeswoman"
+    text = (
+        "Judges granted asylum in 9.8% of cases, TRAC found. Each judge completed 1,040 cases, the agency's "
+        "figures show. Nearly 61,000 cases were added, according to the same data."
+    )
+    assert one(text, "61,000").speaker == one(text, "1,040").speaker
+    text = (
+        "The Justice Department testified on Tuesday. Under the department's budget request, funding would rise to "
+        "$1.3 billion next year."
+    )
+    assert (one(text, "$1.3 billion").speaker, one(text, "$1.3 billion").attribution_kind) == (
+        "Justice Department",
+        "document",
+    )
+    text = (
+        "The Wisconsin Hospital Association said nursing homes in Milwaukee County have cut 900 beds. About 12 "
+        "percent of jobs remain vacant, the group said."
+    )
+    assert one(text, "12").speaker == "Wisconsin Hospital Association"
+    text = (
+        "A state report found 41% of patients waited. In a survey last fall by the American College of Emergency "
+        "Physicians, nearly 90% of emergency doctors said boarding had worsened."
+    )
+    assert one(text, "90%").speaker == "American College of Emergency Physicians"
