@@ -80,7 +80,8 @@ SPLITS = {
     "blind11": (
         "as blind5, written after the fixes blind10 prompted",
         "precision 0.977, recall 1.000, qualifier 0.977, speaker 0.725 (n=109), unattributed given a speaker 1/19",
-    ),    "blind12": ("as blind5, written after the fixes blind11 prompted", ""),
+    ),
+    "blind12": ("as blind5, written after the fixes blind11 prompted", ""),
 }
 
 
