@@ -337,7 +337,7 @@ _DOC_NOUNS = frozenset(
     "tracker trackers dashboard roster rosters payroll index op-ed map maps investigation investigations inquiry "
     "probe examination breakdown inventory inventories note notes scorecard ranking rankings ratings valuation "
     "database dataset release table tables chart guidance draft brief briefing assessment forecast results "
-    "findings scores".split()
+    "findings scores guidelines rule rules regulation regulations".split()
 )
 _ORG_WORDS = frozenset(
     "department office bureau house senate congress committee council association union university institute "
@@ -431,7 +431,8 @@ _CITE_WORDS = (
 _MASK_DIGIT_RE = re.compile(
     r"(?P<phone>(?:\+?1[-.\s])?(?:\(\d{3}\)\s?|\b\d{3}[-.\s])\d{3}[-.]\d{4}\b|\b\d{3}-\d{4}\b)"
     r"|(?P<date>\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:19|20)\d\d[-\u2013/]\d\d\b(?!,?\d))"
-    r"|(?P<time>\b\d{1,2}(?::\d{2})?\s?(?:a\.m\.|p\.m\.|(?i:am|pm)\b)|\b(?:[01]?\d|2[0-3]):[0-5]\d\b(?![\d:]))"
+    r"|(?P<time>\b\d{1,2}(?::\d{2})?\s?(?:a\.m\.|p\.m\.|(?i:am|pm)\b)|\b(?:[01]?\d|2[0-3]):[0-5]\d\b(?![\d:])"
+    r"|\b\d{1,2}\s(?:in\sthe\s(?:morning|afternoon|evening)|at\snight|o['\u2019]clock)\b)"
     r"|(?P<uscode>\b\d+\s+(?:U\.S\.C\.|USC|C\.F\.R\.|CFR|FR|Fed\.\s?Reg\.|Stat\.|U\.S\.\s\d|F\.\s?(?:\dd|Supp\.))"
     r"(?:\s*\u00a7+)?\s*[\w().-]*\d[\w().-]*)"
     r"|(?P<paren>\b\d+[a-z]?(?:\([a-z0-9]{1,4}\))+)"
@@ -443,7 +444,7 @@ _MASK_DIGIT_RE = re.compile(
     r"weeks?|million|billion|thousand|[a-z]+s\b)))"
     r"|(?P<age>\b\d{1,3}-(?:year|month|week|day)s?-old\b)"
     r"|(?P<address>\b\d{1,5}\s(?:[A-Z][a-z]+\s){1,3}(?:St\.|Street|Ave\.|Avenue|Blvd\.|Boulevard|Road|Rd\.|"
-    r"Lane|Drive|Way|Place|Plaza)(?!\w))"
+    r"Lane|Drive|Way|Place|Plaza|Parkway|Pkwy\.|Highway|Court|Ct\.|Terrace|Circle|Square|Pike|Turnpike|Trail)(?!\w))"
     r"|(?P<year>(?<![\d,.$])(?:1[89]\d\d|20\d\d)(?!\d|,\d|\.\d)(?!\s?(?:%|percent|per\s?cent|million|billion|"
     r"thousand)))"
 )
@@ -1373,7 +1374,8 @@ _LEVEL_BEFORE_RE = re.compile(r"\bthe\s+(state|city|county|federal)\s+$")
 _GENERIC_MODIFIERS = frozenset("state city county federal local national regional".split())
 _GOVERNMENT_BODY_WORDS = frozenset("agency department bureau office administration commission authority".split())
 _GROUP_WORDS = frozenset(
-    "group organization organisation alliance coalition association nonprofit district system union".split()
+    "group organization organisation alliance coalition association nonprofit district system union guild federation "
+    "league caucus".split()
 )
 _COMPANY_WORDS = frozenset("company firm chain retailer business employer manufacturer insurer".split())
 _AGENCY_WORDS = frozenset(
@@ -1624,6 +1626,8 @@ def _classify(sp: str) -> str:
         if t.endswith(("'s", "\u2019s", "s'")):
             continue  # an owner ("the analysis's lead author"), not the head of the phrase
         base.append(t)
+    if base and base[-1] in _PERSON_NOUNS:
+        return "anon"  # "two legislative budget staffers": people, whatever documents their title names
     if any(t in _DOC_NOUNS for t in base):
         return "doc"
     if any(t in _PERSON_NOUNS for t in base) or low_toks[0] == "those":
@@ -1719,7 +1723,7 @@ def _doc_speaker(np: str, ctx: _Ctx, pos: int, subject: str | None) -> str:
     res = _resolve_alias(ctx, desc, pos)
     if res.lower() == desc.lower() and _bare_doc_noun(desc):
         # "The audit examined" after "A report by the City Auditor found"; "The 61-page report"
-        res = _latest_issuer(ctx) or res
+        res = _latest_issuer(ctx, desc.split()[-1]) or res
     ctx.speakers.append((desc.lower(), res))
     return res
 
@@ -1738,12 +1742,20 @@ def _bare_doc_noun(desc: str) -> bool:
     )
 
 
-def _latest_issuer(ctx: _Ctx) -> str | None:
-    """The issuer of the document discussed last: what a bare "the audit", "the study" refers back to."""
-    for raw, res in reversed(ctx.speakers):
-        if raw.split() and raw.split()[-1] in _DOC_NOUNS and res.lower() != raw:
-            return res
-    return None
+def _latest_issuer(ctx: _Ctx, noun: str = "") -> str | None:
+    """The issuer of the document discussed last: what a bare "the audit", "the study" refers back to; for "the
+    audit", one whose name says it audits ("the Legislative Audit Bureau", "Office of the State Auditor") first."""
+    issuers = [
+        res
+        for raw, res in reversed(ctx.speakers)
+        if raw.split() and raw.split()[-1] in _DOC_NOUNS and res.lower() != raw
+    ]
+    stem = noun.lower()[:5]
+    if len(stem) == 5:
+        for res in issuers:
+            if any(w.lower().startswith(stem) and w[:1].isupper() for w in res.split()):
+                return res
+    return issuers[0] if issuers else None
 
 
 def _clean_org(s: str, ctx: _Ctx, pos: int) -> str:
@@ -1940,11 +1952,12 @@ def _speaker_from_np(np: str, ctx: _Ctx, pos: int, subject: str | None = None) -
         if len(name.split()) == 1:
             name = _resolve_alias(ctx, name, pos)
         return name, "person"
+    if cls in ("anon", "org") and _strip_article(np).lower() in _STUDY_AUTHORS:
+        # "Researchers who tracked 212 classrooms found", after "A study by X"; "the auditors estimated"
+        issuer = _latest_issuer(ctx, _strip_article(np))
+        if issuer:
+            return issuer, "doc"
     if cls == "anon":
-        if np.lower() in _STUDY_AUTHORS:
-            issuer = _latest_issuer(ctx)  # "Researchers who tracked 212 classrooms found", after "A study by X"
-            if issuer:
-                return issuer, "doc"
         return _strip_article(np), "anon"
     if cls == "outlet":
         sp = _strip_article(np)
@@ -2210,11 +2223,31 @@ def extract(text: str, published: date | None = None) -> list[Candidate]:
             if mentions:  # "Broadband director pledges build-out as $1.07 billion nears": the paper's summary
                 _finish_sentence(text, ss, se, sent, mentions, [], quotes, q_starts, quote_speakers, published, out)
             continue
+        surveyed = None
+        for sm in _SURVEYED_RE.finditer(sent):  # "The union, which represents 1,700 teachers, surveyed its members"
+            issuer = _clean_org(sm.group("by"), ctx, ss + sm.start("by"))
+            if issuer:
+                ctx.speakers.append(("survey", issuer))
+                ctx.last_poll, last_poll_si = (issuer, "doc"), si
+                surveyed = _Anchor(
+                    issuer,
+                    "doc",
+                    False,
+                    ss + sm.start("by"),
+                    ss + sm.end("by"),
+                    ss + sm.end(),
+                    ss + sm.end(),
+                    se,
+                    False,
+                )
         if mentions or _QUOTE_OR_COLON_RE.search(sent):
             poll_before = ctx.last_poll
             anchors = _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx)
             if ctx.last_poll is not poll_before:
                 last_poll_si = si
+            if surveyed and not any(a.speaker for a in anchors):
+                # "X surveyed its members in February, and 58% of the 1,140 who responded said ...": the survey's
+                anchors.append(surveyed)
             if mentions and any(a.speaker for a in anchors):
                 bill = _pending_bill_anchor(sent, ss, se)
                 if bill and not any(a.scope_start <= ss and a.pos < bill.scope_end for a in anchors if a.speaker):
@@ -2245,11 +2278,6 @@ def extract(text: str, published: date | None = None) -> list[Candidate]:
                 issuer = _clean_org(dm.group(by), ctx, ss + dm.start(by))
                 if issuer:
                     ctx.speakers.append((dm.group(doc).lower(), issuer))
-        for sm in _SURVEYED_RE.finditer(sent):  # "The union, which represents 1,700 teachers, surveyed its members"
-            issuer = _clean_org(sm.group("by"), ctx, ss + sm.start("by"))
-            if issuer:
-                ctx.speakers.append(("survey", issuer))
-                ctx.last_poll, last_poll_si = (issuer, "doc"), si
         qi = bisect.bisect_left(q_starts, ss)
         while qi < len(quotes) and quotes[qi][0] < se:
             if qi not in quote_speakers:
@@ -2361,6 +2389,11 @@ def _canonical_speaker(sp: str, c: Candidate, ctx: _Ctx, named: list[tuple[int, 
                 and not _looks_titled(name)
             ):
                 return name  # "the Judicial Department" after "Oregon Judicial Department data"
+    if len(toks) >= 2 and not _looks_personal_name(toks):
+        low = sp.lower() + " "
+        for at, name in reversed(ctx.orgs()):
+            if at < c.start and name.lower().startswith(low) and name[len(low) :].split()[0] in ("of", "for", "in"):
+                return name  # "the U.S. attorney's office" after "the U.S. Attorney's Office for the District of ..."
     if len(toks) >= 3 and all(t[:1].isupper() for t in toks):
         for person in reversed(ctx.people):
             if sp.endswith(" " + person) and not _looks_personal_name(toks):
@@ -2428,8 +2461,11 @@ _POSTED_DOC_SCAN_RE = re.compile(
     r"(?:[\w-]+\s+){0,3}?(?P<doc>report|dashboard|data|figures|survey|tracker|analysis|audit|study|estimates|budget)\b"
 )
 _IN_POLL_BY_START_RE = re.compile(
-    r"^(?:In|According\s+to)\s+(?:a|an|the|its)\s+(?:[\w-]+\s+){0,4}?(?P<doc>survey|poll)\s+(?:[\w-]+\s+){0,3}?by\s+"
-    r"(?P<by>(?:the\s+)?[A-Z][^,;]{2,80}?),"
+    r"^(?:In|According\s+to)\s+(?:a|an|the|its)\s+(?:[\w-]+\s+){0,4}?(?P<doc>survey|poll)\s+(?:"
+    r"(?:[\w-]+\s+){0,3}?by\s+(?P<by>(?:the\s+)?[A-Z][^,;]{2,80}?)"
+    # "In a survey the union conducted in August,"
+    r"|(?:that\s+)?(?P<owner>the\s+[a-z]+|[A-Z][^,;]{2,80}?)\s+"
+    r"(?:conducted|commissioned|ran|released|published|fielded|carried\s+out)\b[^,;]{0,40}),"
 )
 _SURVEYED_RE = re.compile(
     r"\b(?P<by>[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&'\u2019.-]*)+)(?:,(?:[^,;]|,(?=\d)){1,100},)?\s+"
@@ -2438,7 +2474,8 @@ _SURVEYED_RE = re.compile(
 _SAID_IN_DOC_SCAN_RE = re.compile(
     r"\b(?P<by>[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&'\u2019.-]*)*)"
     r"(?:,(?:[^,;]|,(?=\d)){1,120},)?\s+"  # "Moody's Ratings, which rates the city's debt Aa2, said in a report"
-    r"(?:said|says|found|finds|wrote|writes|reported|concluded|estimated)\s+(?:\w+day\s+)?in\s+(?:a|an|its|their)\s+"
+    r"(?:said|says|found|finds|wrote|writes|reported|concluded|estimated|argued|argues|warned|warns|noted|notes)"
+    r"\s+(?:\w+day\s+)?in\s+(?:a|an|its|their)\s+"
     r"(?:[\w-]+\s+){0,3}?(?P<doc>report|analysis|study|audit|review|memo|letter|filing|assessment|survey)\b"
 )
 _NAME_SAID_RE = re.compile(
@@ -2565,7 +2602,9 @@ def _clause_start(before: str, body_off: int) -> tuple[int, re.Match | None]:
     ("a clerk who prosecutors said", but "The memo, which runs 14 pages, also says")."""
     bounds = list(_CLAUSE_BOUND_RE.finditer(before))
     for bm in reversed(bounds):
-        if _REL_BOUND_RE.match(bm.group()) and "," in before[bm.end() :]:
+        if _REL_BOUND_RE.match(bm.group()) and (
+            "," in before[bm.end() :] or _RESPONDED_RE.match(before, bm.end())  # "of the 840 who responded said"
+        ):
             continue
         return max(bm.end(), body_off), bm
     return body_off, None
@@ -2578,6 +2617,9 @@ _SUBJECT_WITH_REL_RE = re.compile(
 )
 _REL_TAIL_RE = re.compile(r",\s+(?:who|which|whose)\b[^;\"\u201c\u201d]*?,\s*(?:(?:also|then|later|reportedly)\s+)?$")
 _REL_BOUND_RE = re.compile(r"(?:that|which|who)\s+$")
+_RESPONDED_RE = re.compile(r"\s*(?:responded|answered|replied|participated|took\s+part)\s*$")
+_COORD_START_RE = re.compile(r"\s*(?:and|but)\s", re.I)
+_COORD_BEFORE_RE = re.compile(r",\s*(?:and|but)\s+$", re.I)
 _INVERSION_NP_RE = re.compile(r"\s+(?:[A-Z]|the\b|a\b|an\b|one\b|two\b|three\b|several\b|another\b|its\b|his\b|her\b)")
 
 
@@ -2585,7 +2627,8 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
     anchors: list[_Anchor] = []
     lead_poll = _IN_POLL_BY_START_RE.match(sent)
     if lead_poll:  # "In a survey last fall by the American College of Emergency Physicians, nearly 90% of doctors said"
-        issuer = _clean_org(lead_poll.group("by"), ctx, ss + lead_poll.start("by"))
+        by = "by" if lead_poll.group("by") else "owner"
+        issuer = _clean_org(lead_poll.group(by), ctx, ss + lead_poll.start(by))
         if issuer:
             ctx.speakers.append((lead_poll.group("doc").lower(), issuer))
             ctx.last_poll = (issuer, "doc")
@@ -2832,8 +2875,15 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
         mention_before = any(x[1] <= run_start for x in m_spans)
         relative = subordinate or bool(bm and (_REL_BOUND_RE.match(bm.group()) or _SUBORD_BOUND_RE.match(bm.group())))
         takes_object = verb not in ("told", "tells") and _OBJECT_AFTER_RE.match(sent, m.end())
+        # "... since 2023, and the city's fiscal watchdog says too much went out the door": a clause of its own
+        coordinated = (
+            run_start
+            and (_COORD_START_RE.match(sent, run_start) or _COORD_BEFORE_RE.search(sent, 0, run_start))
+            and after.strip(' .!?"\u201d')[:1] not in ("", ",")
+        )
         trailing = bool(
             run_start
+            and not coordinated
             and not takes_object  # "..., the medical examiner listed a condition": a clause, not an attribution
             and not subordinate  # "..., while Smith said 40 workers quit": Smith's clause only
             and _LETTER_RE.search(sent, body_off, run_start)
@@ -2912,7 +2962,21 @@ def _carried_anchor(sent, ss, se, mentions, ctx: _Ctx, since_poll: int, prev_anc
         owner = _resolve_alias(ctx, _strip_article(under.group("owner")), ss)
         if owner and owner[:1].isupper():
             return _Anchor(owner, "doc", False, ss, ss + under.end(), ss, ss, se, True)
+    new_doc = _NEW_DOC_SUBJECT_RE.match(sent)
+    if new_doc and new_doc.group("doc").lower() in _DOC_NOUNS:
+        # "A rule finalized by the Environmental Protection Agency in October 2024 gives most systems 10 years":
+        # what the document sets or says is its issuer's
+        issuer = _clean_org(new_doc.group("by"), ctx, ss + new_doc.start("by"))
+        if issuer:
+            ctx.speakers.append((new_doc.group("doc").lower(), issuer))
+            return _Anchor(issuer, "doc", False, ss, ss + new_doc.end("by"), ss, ss, se, True)
     return _doc_subject_anchor(sent, ss, se, ctx) or _poll_result_anchor(sent, ss, se, mentions, ctx, since_poll)
+
+
+_NEW_DOC_SUBJECT_RE = re.compile(
+    r"^(?:A|An|The)\s+(?:[\w-]+\s+){0,3}?(?P<doc>[a-z]+)\s+(?:[a-z]+ed\s+)?by\s+"
+    r"(?P<by>(?:the\s+)?[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&'\u2019.-]*)*)"
+)
 
 
 def _pending_bill_anchor(sent, ss, se) -> _Anchor | None:
@@ -2945,7 +3009,7 @@ def _doc_subject_anchor(sent, ss, se, ctx: _Ctx) -> _Anchor | None:
         noun = dm.group("doc")
         issuer = next((res for raw, res in reversed(ctx.speakers) if raw.split() and raw.split()[-1] == noun), None)
         if issuer is None:  # "The audit" after "A report by the Office of the City Auditor": the latest document
-            issuer = _latest_issuer(ctx)
+            issuer = _latest_issuer(ctx, noun)
         if issuer and issuer.lower() != noun and not _NEGATED_RE.search(sent):
             # "The survey of 1,029 adults, ...": the sample in the subject describes the document, it is not its claim
             of = _OF_PHRASE_RE.match(sent, dm.end())

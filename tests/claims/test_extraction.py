@@ -1161,3 +1161,78 @@ def test_documents_and_groups_referred_back_to_after_blind11():
         "Physicians, nearly 90% of emergency doctors said boarding had worsened."
     )
     assert one(text, "90%").speaker == "American College of Emergency Physicians"
+
+
+def test_attribution_shapes_blind12_revealed():
+    text = (
+        "Bus Riders Alliance, which speaks for riders in four counties, polled its members in March, and 61% of the "
+        "2,310 members who answered said their bus was late."
+    )
+    assert one(text, "61%").speaker == "Bus Riders Alliance"
+    assert one(text, "2,310").speaker == "Bus Riders Alliance"
+    text = (
+        "Many nurses belong to the Ohio Nurses Guild. In a survey the guild conducted in May, about three in four of "
+        "the 840 members who responded said they had skipped breaks."
+    )
+    assert one(text, "three in four").speaker == "Ohio Nurses Guild"
+    text = (
+        "A report by the Office of the County Auditor faulted the plan. Overtime cost $9 million more than budgeted, "
+        "the auditors estimated."
+    )
+    assert one(text, "$9 million").speaker == "Office of the County Auditor"
+    text = (
+        "The Grain Belt Budget Project, a nonpartisan think tank, argued in a 30-page analysis released Monday that "
+        "the gap is structural. The analysis projected the shortfall will reach $2.1 billion by 2029."
+    )
+    assert one(text, "$2.1 billion").speaker == "Grain Belt Budget Project"
+    text = (
+        "A rule finalized by the Department of Energy in March gives manufacturers five years to comply and "
+        "requires a 20 percent cut in standby power."
+    )
+    assert one(text, "20 percent").speaker == "Department of Energy"
+    text = (
+        "The Department of Veterans Affairs hired 400 nurses. Department guidelines say a ward should hold no more "
+        "than 12 patients."
+    )
+    assert one(text, "12").speaker == "Department of Veterans Affairs"
+    text = (
+        "The federal prosecutor's office tallied the cases, according to figures the U.S. Attorney's Office for the "
+        "District of Utah released. The U.S. attorney's office said it expects about 900 cases next year."
+    )
+    assert one(text, "900").speaker == "U.S. Attorney's Office for the District of Utah"
+
+
+def test_a_coordinated_clause_with_its_own_speaker_does_not_take_the_figures_before_it():
+    text = "The county spent $48 million on motels since 2022, and the county's budget watchdog says it is too much."
+    assert one(text, "$48 million").speaker is None
+    text = "The county has spent $48 million on motels since 2022, and the watchdog says 30% of it was wasted."
+    assert one(text, "$48 million").speaker is None
+    assert one(text, "30%").speaker == "watchdog"
+    text = "The county has spent $48 million on motels since 2022, the watchdog says."
+    assert one(text, "$48 million").speaker == "watchdog"
+
+
+def test_the_audit_is_the_auditors_when_other_documents_came_between():
+    text = (
+        "The 40-page report by the Legislative Audit Bureau found that turnover reached 38%. Agency guidelines set a "
+        "limit of 15 cases, according to the Department of Health. The average worker carried 27 cases, the audit "
+        "found."
+    )
+    assert one(text, "27").speaker == "Legislative Audit Bureau"
+    text = "Inspectors reviewed 200 files, the report said, after the Office of Inspector General opened an inquiry."
+    assert one(text, "200").speaker != "Inspectors"
+
+
+def test_anonymous_sources_named_for_their_work_are_people_and_their_number_no_claim():
+    text = "The agency would lose about $90 million, according to two legislative budget staffers."
+    c = one(text, "$90 million")
+    assert (c.speaker, c.attribution_kind) == ("two legislative budget staffers", "anonymous")
+    assert [x.surface for x in extract(text, published=PUB)] == ["$90 million"]
+
+
+def test_addresses_and_hours_of_the_day_are_not_quantities():
+    text = (
+        "The shelter at 1500 Industrial Parkway and the clinic at 40 Mill Court take calls at 2 in the morning and "
+        "at 11 at night; the shelter holds 300 beds."
+    )
+    assert [(x.surface, x.counted_noun) for x in extract(text, published=PUB)] == [("300", "beds")]
