@@ -85,6 +85,7 @@ SPLITS = {
         "as blind5, written after the fixes blind11 prompted",
         "precision 0.976, recall 1.000, qualifier 0.992, speaker 0.848 (n=105), unattributed given a speaker 1/18",
     ),
+    "blind13": ("as blind5, written after the fixes blind12 prompted", ""),
 }
 
 
