@@ -85,7 +85,10 @@ SPLITS = {
         "as blind5, written after the fixes blind11 prompted",
         "precision 0.976, recall 1.000, qualifier 0.992, speaker 0.848 (n=105), unattributed given a speaker 1/18",
     ),
-    "blind13": ("as blind5, written after the fixes blind12 prompted", ""),
+    "blind13": (
+        "as blind5, written after the fixes blind12 prompted",
+        "precision 0.978, recall 1.000, qualifier 0.969, speaker 0.812 (n=101), unattributed given a speaker 0/30",
+    ),
 }
 
 
