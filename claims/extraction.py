@@ -435,7 +435,7 @@ _MASK_DIGIT_RE = re.compile(
     r"|\b\d{1,2}\s(?:in\sthe\s(?:morning|afternoon|evening)|at\snight|o['\u2019]clock)\b)"
     r"|(?P<uscode>\b\d+\s+(?:U\.S\.C\.|USC|C\.F\.R\.|CFR|FR|Fed\.\s?Reg\.|Stat\.|U\.S\.\s\d|F\.\s?(?:\dd|Supp\.))"
     r"(?:\s*\u00a7+)?\s*[\w().-]*\d[\w().-]*)"
-    r"|(?P<paren>\b\d+[a-z]?(?:\([a-z0-9]{1,4}\))+)"
+    r"|(?P<paren>\b\d+[a-z]?(?:\([a-z0-9]{1,4}\))+|(?<=[a-z0-9]\))\(\d{1,4}\))"  # 212(d)(5); category (c)(8)
     r"|(?P<ordinal>\b\d+(?:st|nd|rd|th)\b)"
     r"|(?P<decade>\b(?:\d{4}|\d0)['\u2019]?s\b|['\u2019]\d0s\b)"
     r"|(?P<ident>\b\d++[A-Za-z]++\d[\w.]*|\b\d++-[A-Za-z]++-\d+\w*|"
@@ -443,7 +443,7 @@ _MASK_DIGIT_RE = re.compile(
     r"|(?P<tally>\b\d{1,3}\s?[-\u2013]\s?\d{1,3}\b(?!\s?(?:%|percent|per\s?cent|years?|months?|days?|"
     r"weeks?|million|billion|thousand|[a-z]+s\b)))"
     r"|(?P<age>\b\d{1,3}-(?:year|month|week|day)s?-old\b)"
-    r"|(?P<address>\b\d{1,5}\s(?:[A-Z][a-z]+\s){1,3}(?:St\.|Street|Ave\.|Avenue|Blvd\.|Boulevard|Road|Rd\.|"
+    r"|(?P<address>\b\d{1,5}\s(?:[NSEW]\.?\s)?(?:[A-Z][a-z]+\s){1,3}(?:St\.|Street|Ave\.|Avenue|Blvd\.|Boulevard|Road|Rd\.|"
     r"Lane|Drive|Way|Place|Plaza|Parkway|Pkwy\.|Highway|Court|Ct\.|Terrace|Circle|Square|Pike|Turnpike|Trail)(?!\w))"
     r"|(?P<year>(?<![\d,.$])(?:1[89]\d\d|20\d\d)(?!\d|,\d|\.\d)(?!\s?(?:%|percent|per\s?cent|million|billion|"
     r"thousand)))"
@@ -467,7 +467,8 @@ _MASK_CTX_RE = re.compile(
     r"\d{1,2}\b(?!\s*(?:%|percent|million|[a-z]+s\b))"
     r"|\b(?:were|are|was|is|aged|age|ages)\s+(?:under|over)\s+\d{2}(?=\s*(?:[.,;!?]|$))"
     r"|\bsaid\s+[A-Z][\w'\u2019-]+(?:\s[A-Z][\w'\u2019-]+)?,\s\d{1,3}(?=[.!?])"
-    r"|\b(?:were|are|was|is|aged|age|ages)\s+\d{2}\s+(?:or|and)\s+(?:older|over|up)\b)"
+    r"|\b(?:were|are|was|is|aged|age|ages|adults|people|residents|students|workers|voters|those|anyone|Americans)"
+    r"\s+\d{2}\s+(?:or|and)\s+(?:older|over|up|younger|under)\b)"
 )
 _CITE_NUM_RE = re.compile(r"\d[\w().-]*")
 
@@ -506,7 +507,8 @@ _TRIGGER_WORDS = frozenset(
     "than jan january feb february mar march apr april may jun june jul july aug august sep sept september oct "
     "october nov november dec december stat stats initiative ordinance referendum question plank hf sf lb ld "
     "priority phase stage tier level category zone grade dialed called texted road "
-    "hjr sjr dialing calling texting were are was is".split()
+    "hjr sjr dialing calling texting were are was is adults people residents students workers voters those anyone "
+    "americans".split()
 )
 _TOKEN_TRIGGER_RE = re.compile(r"[@#/:\u00a7]|www\.|\.(?:com|org|gov|net|edu|news|io|us|co|info|tv)\b")
 
@@ -662,7 +664,8 @@ _HEDGE_RE = re.compile(
     r"an\s+average\s+of\s+about|close\s+to|closer\s+to|nearly|almost|just\s+under|just\s+shy\s+of|"
     r"no\s+more\s+than|not\s+more\s+than|no\s+fewer\s+than|no\s+less\s+than|more\s+than|greater\s+than|"
     r"just\s+over|well\s+over|over|at\s+least|upwards\s+of|in\s+excess\s+of|exceeding|exceeds?|exceeded|topped|"
-    r"tops|top(?=\s+\$)|past|north\s+of|up\s+to|as\s+many\s+as|as\s+much\s+as|at\s+most|fewer\s+than|"
+    r"tops|(?<=\bto\s)top|(?<=\bwill\s)top|(?<=\bcould\s)top|(?<=\bwould\s)top|past|north\s+of|up\s+to|"
+    r"as\s+many\s+as|as\s+much\s+as|as\s+high\s+as|as\s+low\s+as|at\s+most|fewer\s+than|"
     r"less\s+than|under|below|within|plus\s+or\s+minus|an?)\s+(?:\$|US\$)?$",
     re.I,
 )
@@ -706,6 +709,8 @@ _HEDGE_MAP = {
     "up to": "at_most",
     "as many as": "at_most",
     "as much as": "at_most",
+    "as high as": "at_most",
+    "as low as": "at_least",
     "at most": "at_most",
     "fewer than": "at_most",
     "less than": "at_most",
@@ -1209,6 +1214,7 @@ _CONNECTORS = frozenset(("of", "for", "and", "on", "&", "the", "de", "at"))
 
 _ARTICLE_RE = re.compile(r"^(?:the|a|an|its|their)\s+", re.I)
 _PP_TAIL_RE = re.compile(r"\s+(?:by|from|of|in|at|with|on|for)\s+.*$", re.S)
+_DOC_PP_TAIL_RE = re.compile(r"\s+(?:by|from|of|in|at|with|on|for|to)\s+.*$", re.S)
 _AND_RE = re.compile(r"\s+and\s+")
 _DET_RE = re.compile(r"^(?:the|a|an|one|two|three|several|\d+)\b")
 _DET_WIDE_RE = re.compile(
@@ -1383,13 +1389,26 @@ _AGENCY_WORDS = frozenset(
 )
 
 
-def _latest_non_person_name(ctx: _Ctx, pos: int) -> str | None:
-    """The latest capitalised name before ``pos`` that is neither a known person's nor a titled one."""
+# Words of a name that make it a public body's, never a company's ("the state Controlling Board", "Ohio Department
+# of Rehabilitation and Correction"); "office", "authority", "county"... only as its last word.
+_PUBLIC_BODY_WORDS = frozenset(
+    "department administration bureau agency commission board council committee legislature court senate patrol".split()
+)
+_PUBLIC_BODY_HEADS = _PUBLIC_BODY_WORDS | frozenset("office authority house county city state district".split())
+
+
+def _latest_non_person_name(ctx: _Ctx, pos: int, company: bool = False) -> str | None:
+    """The latest capitalised name before ``pos`` that is neither a known person's nor a titled one; for a
+    ``company``, not a public body's either, unless no other name came before."""
     people = {w for person in ctx.people for w in person.split()}
+    fallback = None
     for at, name in reversed(ctx.names()):
         if at < pos and not _looks_titled(name) and not any(w in people for w in name.split()):
-            return name
-    return None
+            words = name.lower().split()
+            if not company or (words[-1] not in _PUBLIC_BODY_HEADS and not _PUBLIC_BODY_WORDS.intersection(words)):
+                return name
+            fallback = fallback or name
+    return fallback
 
 
 def _looks_titled(name: str) -> bool:
@@ -1495,7 +1514,7 @@ def _org_alias(ctx: _Ctx, alias: str, pos: int) -> str | None:
         if containing:
             return containing[0]
         if low[0] in _COMPANY_WORDS and len(low) == 1:  # "the company": the latest name not a person's
-            return _latest_non_person_name(ctx, pos)
+            return _latest_non_person_name(ctx, pos, company=True)  # nor a public body's
         if low[-1] in _GROUP_WORDS and len(low) <= 2:
             # a group is no place: "Milwaukee County" is not what "the group said" refers back to
             names = [(at, n) for at, n in names if n.split()[-1].lower() not in _PLACE_HEADS] or names
@@ -1686,7 +1705,8 @@ def _doc_speaker(np: str, ctx: _Ctx, pos: int, subject: str | None) -> str:
         return res
     m = _POSSESSIVE_RE.match(np)
     if not (m and m.group("rest").split()[-1].lower() in _DOC_NOUNS):
-        m = _POSSESSIVE_RE.match(_PP_TAIL_RE.sub("", np))  # "the department's budget request for next year"
+        # "the department's budget request for next year", "the department's annual report to lawmakers"
+        m = _POSSESSIVE_RE.match(_DOC_PP_TAIL_RE.sub("", np))
     if m and m.group("owner").split()[-1].lower() in _DOC_NOUNS:
         owner = _strip_article(_norm_ws(m.group("owner")))
         res = _resolve_alias(ctx, owner, pos)
@@ -2917,13 +2937,46 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
             ctx.speakers.append((lead.group(1).lower(), issuer))
             if _POLL_WORD_RE.search(lead.group(1)):
                 ctx.last_poll = (issuer, "doc")
+    anchors = [b for b in anchors if not _expectation_reported_by(b, anchors, text)]
     if anchors and anchors[-1].speaker:
         _remember(ctx, anchors[-1].speaker)
     return anchors
 
 
+_EXPECTATION_VERB_RE = re.compile(r"(?:expects|expected|plans|planned|anticipates|projects|intends|hopes)\b")
+_THAT_GAP_RE = re.compile(r"\s*(?:that\s+)?")
+
+
+def _expectation_reported_by(inner: _Anchor, anchors: list[_Anchor], text: str) -> bool:
+    """ "Moreno said the agency expects the increase to draw roughly 400 dentists": editors give the figure to the
+    one who said it, not to the body whose expectation she reports."""
+    if inner.cls != "org" or inner.trailing or not _EXPECTATION_VERB_RE.match(text, inner.pos):
+        return False
+    for outer in anchors:
+        if outer is inner or outer.trailing or not outer.speaker:
+            continue
+        if not (outer.cls == "person" or (outer.cls == "anon" and _PERSON_NOUNS.intersection(outer.speaker.split()))):
+            continue  # "Another said the State Department expects": no description to give it to
+        gap = _THAT_GAP_RE.match(text, outer.scope_start)
+        if outer.scope_start <= inner.np_start and gap.end() == inner.np_start:
+            return True
+    return False
+
+
+_LEAD_PHRASE = r"(?:(?:To|In|By|Over|Under|For|With)\s[^,]{1,50},\s+(?=[a-z]))?"  # "To get there, the plan would"
 _DOC_SUBJECT_RE = re.compile(
-    r"^(?:The|This|That|Its|Their)\s+(?:[a-z0-9-]+\s+){0,2}?(?P<doc>[a-z]+)\b(?!\s+(?:said|says))"
+    rf"^{_LEAD_PHRASE}(?:[Tt]he|[Tt]his|[Tt]hat|[Ii]ts|[Tt]heir)\s+(?:[a-z0-9-]+\s+){{0,2}}?(?P<doc>[a-z]+)\b"
+    r"(?!\s+(?:said|says))"
+)
+# "The department's new Strategic Highway Safety Plan, a 96-page document approved this month, sets a target"
+_OWNED_DOC_SUBJECT_RE = re.compile(
+    rf"^{_LEAD_PHRASE}(?:[Tt]he\s+)?(?P<owner>[\w.&-]+(?:\s+[A-Z][\w.&-]*){{0,5}})['\u2019]s\s+"
+    r"(?:[\w-]+\s+){0,5}?(?P<doc>(?i:" + "|".join(sorted(_DOC_NOUNS, key=len, reverse=True)) + r"))\b"
+    r"(?:,[^,]{1,100},)?\s+(?!said\b|says\b)[a-z]"
+)
+_IT_DOC_SUBJECT_RE = re.compile(
+    r"^It\s+(?:also\s+)?(?:calls\s+for|sets|requires|gives|proposes|projects|estimates|finds|says|recommends|"
+    r"allocates|directs|steers|targets|would|will|expects|predicts|forecasts|caps|limits|provides)\b"
 )
 _OF_PHRASE_RE = re.compile(r"\s+of\s+[^,;]*?(?=,|\s+(?:has|have|had|is|was|were|are|found|shows?|showed)\b)")
 _NEGATED_RE = re.compile(r"\b(?:does|do|did|could|would)\s+not\b|n['\u2019]t\b", re.I)
@@ -2950,7 +3003,9 @@ def _carried_anchor(sent, ss, se, mentions, ctx: _Ctx, since_poll: int, prev_anc
     examined 1,200 timesheets" after "A report by the City Auditor"), or it goes on with the results of the
     poll of the last few sentences ("Support among independents fell 6 points, to 41 percent"); or a pending
     bill is its subject ("A bipartisan Senate bill, S. 2187, would cap ...": the bill's figures, as written)."""
-    if _CONTINUING_RE.match(sent):  # "At those facilities, an average of 27 percent ...": the document goes on
+    if _CONTINUING_RE.match(sent) or _IT_DOC_SUBJECT_RE.match(sent):
+        # "At those facilities, an average of 27 percent ...", "It also calls for adding 40 troopers": the document
+        # of the sentence before goes on
         doc = next((a for a in reversed(prev_anchors) if a.speaker and a.cls in ("doc", "doc_outlet")), None)
         if doc:
             return _Anchor(doc.speaker, doc.cls, False, -1, -1, ss, ss, se, True)
@@ -2962,8 +3017,17 @@ def _carried_anchor(sent, ss, se, mentions, ctx: _Ctx, since_poll: int, prev_anc
         owner = _resolve_alias(ctx, _strip_article(under.group("owner")), ss)
         if owner and owner[:1].isupper():
             return _Anchor(owner, "doc", False, ss, ss + under.end(), ss, ss, se, True)
-    new_doc = _NEW_DOC_SUBJECT_RE.match(sent)
+    in_doc = _IN_DOC_BODY_RE.match(sent)
+    if in_doc and in_doc.group("doc") in _DOC_NOUNS:
+        # "In a secret-shopper study released in May, the Saint Louis University School of Public Health had callers
+        # contact 150 dental offices": the study's, so its issuer's
+        issuer = _clean_org(in_doc.group("by"), ctx, ss + in_doc.start("by"))
+        if issuer and issuer[:1].isupper() and not _looks_personal_name(issuer.split()):
+            ctx.speakers.append((in_doc.group("doc"), issuer))
+            return _Anchor(issuer, "doc", False, ss + in_doc.start("by"), ss + in_doc.end("by"), ss, ss, se, True)
+    new_doc = _NEW_DOC_SUBJECT_RE.match(sent) or _NEW_DOC_RELCL_SUBJECT_RE.match(sent)
     if new_doc and new_doc.group("doc").lower() in _DOC_NOUNS:
+        # also "A budget request the Department of Social Services sent to lawmakers would raise fees by 25 percent"
         # "A rule finalized by the Environmental Protection Agency in October 2024 gives most systems 10 years":
         # what the document sets or says is its issuer's
         issuer = _clean_org(new_doc.group("by"), ctx, ss + new_doc.start("by"))
@@ -2973,6 +3037,16 @@ def _carried_anchor(sent, ss, se, mentions, ctx: _Ctx, since_poll: int, prev_anc
     return _doc_subject_anchor(sent, ss, se, ctx) or _poll_result_anchor(sent, ss, se, mentions, ctx, since_poll)
 
 
+_IN_DOC_BODY_RE = re.compile(
+    r"^In\s+(?:a|an|its|their|the)\s+(?:[\w-]+\s+){0,3}?(?P<doc>[a-z]+)(?![\w-])[^,;]{0,60},\s+"
+    r"(?P<by>(?:the\s+)?[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&'\u2019.-]*)*)\s+[a-z]"
+)
+_NEW_DOC_RELCL_SUBJECT_RE = re.compile(
+    r"^(?:A|An|The)\s+(?:[\w-]+\s+){0,3}?(?P<doc>[a-z]+)\s+(?:that\s+)?"
+    r"(?P<by>(?:the\s+)?[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&'\u2019.-]*)*)\s+"
+    r"(?:sent|released|submitted|published|issued|filed|delivered|presented|prepared|commissioned|drafted|unveiled|"
+    r"posted|sends|releases|submits|publishes|issues|files)\b"
+)
 _NEW_DOC_SUBJECT_RE = re.compile(
     r"^(?:A|An|The)\s+(?:[\w-]+\s+){0,3}?(?P<doc>[a-z]+)\s+(?:[a-z]+ed\s+)?by\s+"
     r"(?P<by>(?:the\s+)?[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&'\u2019.-]*)*)"
@@ -3004,6 +3078,13 @@ _CLAUSE_STOP_RE = re.compile(r"\s[\u2014\u2013]\s|\s--\s|;")
 
 
 def _doc_subject_anchor(sent, ss, se, ctx: _Ctx) -> _Anchor | None:
+    om = _OWNED_DOC_SUBJECT_RE.match(sent)
+    if om and om.group("doc").lower() in _DOC_NOUNS and not _NEGATED_RE.search(sent):
+        owner = _resolve_alias(ctx, om.group("owner"), ss)
+        # "Brandt's request, $38.6 million, is about 9 percent more": a person's request is described, not cited
+        if owner[:1].isupper() and owner.lower() not in _PRONOUNS and owner not in ctx.people:
+            ctx.speakers.append((om.group("doc").lower(), owner))
+            return _Anchor(owner, "doc", False, ss, ss + om.end("doc"), ss, ss, se, True)
     dm = _DOC_SUBJECT_RE.match(sent)
     if dm and dm.group("doc") in _DOC_NOUNS:
         noun = dm.group("doc")

@@ -1236,3 +1236,68 @@ def test_addresses_and_hours_of_the_day_are_not_quantities():
         "at 11 at night; the shelter holds 300 beds."
     )
     assert [(x.surface, x.counted_noun) for x in extract(text, published=PUB)] == [("300", "beds")]
+
+
+def test_documents_as_subjects_after_blind13():
+    text = (
+        "In a mystery-caller study released in June, the Brown University School of Public Health had callers "
+        "contact 200 clinics; just 31 offered a visit. Callers waited 19 days on average, the 20-page study found."
+    )
+    for surface in ("200", "31", "19 days"):
+        assert one(text, surface).speaker == "Brown University School of Public Health"
+    text = "A budget request the Department of Human Services sent to lawmakers would raise fees by 12 percent."
+    assert (one(text, "12 percent").speaker, one(text, "12 percent").attribution_kind) == (
+        "Department of Human Services",
+        "document",
+    )
+    text = (
+        "The Kansas Department of Transportation released a plan. The department's new Vision Zero Plan, a 60-page "
+        "document approved in May, sets a goal of cutting deaths by 40% by 2032. To pay for it, the plan would "
+        "steer $30 million to crosswalks. It also calls for adding 25 troopers."
+    )
+    for surface in ("40%", "$30 million", "25"):
+        assert one(text, surface).speaker == "Kansas Department of Transportation"
+    text = (
+        "The Illinois Department of Higher Education runs the grant. Of those who enrolled in 2023, 44% finished "
+        "within two years, according to the department's annual report to lawmakers."
+    )
+    assert one(text, "44%").speaker == "Illinois Department of Higher Education"
+
+
+def test_a_persons_request_is_described_and_a_bill_has_co_sponsors_of_its_own():
+    text = "Sheriff Teresa Brandt asked for more. Brandt's request, $12.1 million, is about 6 percent more than now."
+    assert one(text, "6 percent").speaker is None
+    text = "A bipartisan House bill would cut the wait to 30 days. It has 42 co-sponsors but no hearing."
+    assert one(text, "30 days").speaker == "bipartisan House bill"
+    assert one(text, "42").speaker is None
+
+
+def test_the_figure_of_an_expectation_goes_to_the_one_who_reported_it():
+    text = (
+        "Dana Ruiz is a spokeswoman for the Department of Social Services. Ruiz said the agency expects the increase "
+        "to draw roughly 300 dentists into the program."
+    )
+    assert one(text, "300").speaker == "Dana Ruiz"
+    text = "Ruiz works for the Department of Social Services. Ruiz said the agency expects to reach 90 percent by 2027."
+    assert one(text, "90 percent").speaker == "Ruiz"
+    text = "One official described the plan. Another said the State Department expects it to cost $2 billion."
+    assert one(text, "$2 billion").speaker == "State Department"
+
+
+def test_the_company_is_no_public_body():
+    text = (
+        "Vertex Prison Services holds the contract. The state Controlling Board approved a new deal with the "
+        "Ohio Department of Corrections. The company handled 8.1 million calls last year, according to its filing."
+    )
+    assert one(text, "8.1 million").speaker == "Vertex Prison Services"
+
+
+def test_hedges_and_non_quantities_after_blind13():
+    text = "Fees ran as high as $7.95 a deposit, and the bill is expected to top $120 million."
+    assert one(text, "$7.95").qualifier == "at_most"
+    assert one(text, "$120 million").qualifier == "at_least"
+    text = (
+        "The grant is open to adults 25 and older. Families can meet at 215 E. Third St. Permits under category "
+        "(c)(8) are 38% of 9,000 cases."
+    )
+    assert [x.surface for x in extract(text, published=PUB)] == ["38%", "9,000"]
