@@ -337,7 +337,7 @@ _DOC_NOUNS = frozenset(
     "tracker trackers dashboard roster rosters payroll index op-ed map maps investigation investigations inquiry "
     "probe examination breakdown inventory inventories note notes scorecard ranking rankings ratings valuation "
     "database dataset release table tables chart guidance draft brief briefing assessment forecast results "
-    "findings scores guidelines rule rules regulation regulations".split()
+    "findings scores guidelines rule rules regulation regulations order decree notice notices summary summaries".split()
 )
 _ORG_WORDS = frozenset(
     "department office bureau house senate congress committee council association union university institute "
@@ -354,7 +354,8 @@ _TITLE_WORDS = frozenset(
     "coordinator clerk inspector chancellor principal vice assistant associate acting interim former "
     "senior deputy lt col sgt capt gen adm councilman councilwoman councilmember treasurer comptroller auditor "
     "controller pastor rev dean provost trustee member alderman alderwoman supervisor commander detective agent "
-    "trooper patrolman assessor recorder coroner".split()
+    "trooper patrolman assessor recorder coroner defender engineer planner architect surgeon physician warden marshal "
+    "actuary ombudsman ombudsperson registrar magistrate solicitor chaplain liaison consultant examiner".split()
 )
 _OUTLET_RE = re.compile(
     r"(?:\b(?:The\s+)?(?:Washington\s+Post|Washington\s+Times|Washington\s+Examiner|New\s+York\s+Times|"
@@ -468,7 +469,11 @@ _MASK_CTX_RE = re.compile(
     r"|\b(?:were|are|was|is|aged|age|ages)\s+(?:under|over)\s+\d{2}(?=\s*(?:[.,;!?]|$))"
     r"|\bsaid\s+[A-Z][\w'\u2019-]+(?:\s[A-Z][\w'\u2019-]+)?,\s\d{1,3}(?=[.!?])"
     r"|\b(?:were|are|was|is|aged|age|ages|adults|people|residents|students|workers|voters|those|anyone|Americans)"
-    r"\s+\d{2}\s+(?:or|and)\s+(?:older|over|up|younger|under)\b)"
+    r"\s+\d{2}\s+(?:or|and)\s+(?:older|over|up|younger|under)\b"
+    # "turned 18", "Brooks, now 20,", "ages 18 to 24"
+    r"|\b(?i:turn|turns|turned|turning)\s+\d{1,2}\b(?!\s*(?:%|percent|per\s?cent|million|[a-z]+s\b))"
+    r"|\b[A-Z][\w'\u2019-]+,\s(?:now\s)?\d{1,2},\s"
+    r"|\b(?i:ages|aged)\s+\d{1,2}\s?(?:to|through|and|-|\u2013)\s?\d{1,2}\b)"
 )
 _CITE_NUM_RE = re.compile(r"\d[\w().-]*")
 
@@ -508,7 +513,7 @@ _TRIGGER_WORDS = frozenset(
     "october nov november dec december stat stats initiative ordinance referendum question plank hf sf lb ld "
     "priority phase stage tier level category zone grade dialed called texted road "
     "hjr sjr dialing calling texting were are was is adults people residents students workers voters those anyone "
-    "americans".split()
+    "americans turn turns turned turning now".split()
 )
 _TOKEN_TRIGGER_RE = re.compile(r"[@#/:\u00a7]|www\.|\.(?:com|org|gov|net|edu|news|io|us|co|info|tv)\b")
 
@@ -1155,8 +1160,9 @@ _DOC_BY_RE = re.compile(r"\b(?:by|from)\s+(?P<by>(?:the\s+)?[A-Za-z].*)$", re.S)
 _DOC_RELCL_RE = re.compile(
     r"^(?P<doc>(?:[\w'\u2019-]+\s+){0,3}?(?:figures|data|numbers|statistics|records|estimates|projections|"
     r"documents|report|survey|memo|results|findings|tallies|counts|rosters|tracker|filings|scores|ratings|logs|"
-    r"reports|audits|inspections))\s+(?:that\s+)?"
-    r"(?P<by>(?:the\s+)?[\w'\u2019.\s&-]+?)\s+"
+    r"reports|audits|inspections|order|orders|request|requests|plan|proposal|letter|notice|rule|summary|analysis|"
+    r"study|audit|budget|guidance))\s+(?:that\s+)?"
+    r"(?P<by>(?:the|its|their|his|her)\s+[\w'\u2019.\s&-]+?|(?-i:[A-Z])[\w'\u2019.\s&-]*?)\s+"
     r"(?:released|published|issued|compiled|provided|reported|posted|shared|made\s+public|filed|sent|gave|keeps|"
     r"conducted|commissioned|ran|publishes|releases|posts|maintains|collects|collected|tracks|tracked|submitted|"
     r"submits|compiles|provides|issues|reports)\b",
@@ -1214,6 +1220,7 @@ _CONNECTORS = frozenset(("of", "for", "and", "on", "&", "the", "de", "at"))
 
 _ARTICLE_RE = re.compile(r"^(?:the|a|an|its|their)\s+", re.I)
 _PP_TAIL_RE = re.compile(r"\s+(?:by|from|of|in|at|with|on|for)\s+.*$", re.S)
+_DOC_WHERE_TAIL_RE = re.compile(r"\s+(?:in|on|to|for|with)\s+.*$", re.S)
 _DOC_PP_TAIL_RE = re.compile(r"\s+(?:by|from|of|in|at|with|on|for|to)\s+.*$", re.S)
 _AND_RE = re.compile(r"\s+and\s+")
 _DET_RE = re.compile(r"^(?:the|a|an|one|two|three|several|\d+)\b")
@@ -1647,11 +1654,23 @@ def _classify(sp: str) -> str:
         base.append(t)
     if base and base[-1] in _PERSON_NOUNS:
         return "anon"  # "two legislative budget staffers": people, whatever documents their title names
+    if (
+        len(low_toks) >= 2
+        and base
+        and _COUNTED_PEOPLE_RE.match(low_toks[0])
+        and _is_plural(base[-1])
+        and base[-1] not in _DOC_NOUNS
+        and not _is_org_word(base[-1])
+    ):
+        return "anon"  # "Three caseworkers said": a number of people
     if any(t in _DOC_NOUNS for t in base):
         return "doc"
     if any(t in _PERSON_NOUNS for t in base) or low_toks[0] == "those":
         return "anon"
     return "org"
+
+
+_COUNTED_PEOPLE_RE = re.compile(r"(?:two|three|four|five|six|several)$")  # "23 senators urged" is a count
 
 
 def _caps_run(toks: list[str]) -> list[str]:
@@ -1718,6 +1737,10 @@ def _doc_speaker(np: str, ctx: _Ctx, pos: int, subject: str | None) -> str:
         ctx.speakers.append((m.group("rest").lower(), res))
         return res
     toks = np.split()
+    if toks and toks[-1].lower() not in _DOC_NOUNS:
+        short = _DOC_WHERE_TAIL_RE.sub("", np).split()  # "a DHS notice in the Federal Register (89 FR 95626)"
+        if short and short[-1].lower() in _DOC_NOUNS and _caps_run(short[:-1]):
+            toks = short
     caps = _caps_run(toks[:-1]) if toks and toks[-1].lower() in _DOC_NOUNS else []
     if len(caps) == 1 and (caps[0].lower() in _ORG_WORDS or caps[0].lower() == "federal"):
         caps = []  # "City budget documents", "Federal data": a capital for the sentence, not a named issuer
@@ -1787,7 +1810,10 @@ def _clean_org(s: str, ctx: _Ctx, pos: int) -> str:
     owned = _OWNER_OF_DOC_RE.match(s)
     if owned and owned.group("doc").lower() in _DOC_NOUNS:
         s = owned.group("owner")  # "the Census Bureau's post-enumeration survey": the bureau
-    s = _COMMA_RE.split(s)[0].strip()
+    parts = _COMMA_RE.split(s)
+    s = parts[0].strip()
+    if len(parts) > 1 and not any(ch.isupper() for ch in s) and _ORG_NAME_RE.fullmatch(parts[1].strip()):
+        s = parts[1].strip()  # "the system's actuary, Hartwell Actuarial Group": the name the description gives
     s = _strip_article(s)
     toks = s.split()
     if toks and toks[-1][:1].isupper():
@@ -2280,6 +2306,9 @@ def extract(text: str, published: date | None = None) -> list[Candidate]:
             # "The 61-page report found that staffing fell short.": what a next "At those facilities" goes on with
             doc_subject = _doc_subject_anchor(sent, ss, se, ctx)
             anchors = [doc_subject] if doc_subject else []
+            bill = _PENDING_BILL_RE.match(sent)
+            if bill:  # "Senate Bill 47, filed last week, would put new hires into a hybrid plan": "the bill" later
+                ctx.speakers.append(("bill", _norm_ws(bill.group("np") or bill.group("name"))))
             # keep track of who spoke, for "he said" later: "Rosa Salinas said", "Rosa Salinas, a researcher ..., said"
             for pm in (*_NAME_SAID_RE.finditer(sent), *_NAME_APPOSITIVE_SAID_RE.finditer(sent)):
                 if pm.re is _NAME_APPOSITIVE_SAID_RE and _ORG_APPOSITIVE_RE.match(pm.group("role")):
@@ -2339,7 +2368,9 @@ _REFERRING_MODIFIERS = frozenset(
     "initial updated earlier previous independent detailed federal state city county local".split()
 )
 # Heads a body is called by whatever its name's own noun: "the agency" for U.S. Customs and Border Protection.
-_STUDY_AUTHORS = frozenset("researchers inspectors auditors investigators examiners authors surveyors".split())
+_STUDY_AUTHORS = frozenset(
+    "researchers inspectors auditors investigators examiners authors surveyors actuaries".split()
+)
 _OUTLET_NOUNS = frozenset("newspaper paper outlet magazine station broadcaster network".split())
 _NAMELESS_HEADS = frozenset(
     "agency group organization organisation nonprofit company firm coalition union system utility operator "
@@ -2686,12 +2717,20 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
             by_count = m.group()[:1] in "BbPp"  # "by the agency's count", "per the agency's own data"
             stop = _BY_COUNT_NP_RE.match(rest) if by_count else _ACC_STOP_RE.search(rest)
             np_raw = (rest[: stop.end()] if by_count else rest[: stop.start()]) if stop else rest
+            appos = _APPOS_NAME_RE.match(rest, stop.start()) if stop and not by_count else None
+            named_by = _DOC_BY_RE.search(np_raw) if appos else None
+            if named_by and np_raw.split()[-1].islower() and not _looks_personal_name(appos.group("name").split()):
+                # "the annual valuation by the system's actuary, Hartwell Actuarial Group": by the group
+                np_raw = rest[: appos.end()]
+                np_named = np_raw[: named_by.start("by")] + appos.group("name")
+            else:
+                np_named = np_raw
             owner = _PRONOUN_OWNER_RE.match(np_raw) if by_count else None
             if owner:  # "By her count": the person the pronoun stands for
                 np_raw = np_raw[: owner.end()]
                 speaker, cls = _speaker_from_np("she" if owner.group(1).lower() == "her" else "he", ctx, a_pos, subject)
             else:
-                speaker, cls = _speaker_from_np(np_raw, ctx, a_pos, subject)
+                speaker, cls = _speaker_from_np(np_named, ctx, a_pos, subject)
             if not speaker:
                 continue
             leading = not sent[body_off : m.start()].strip(" ,")
@@ -2860,7 +2899,8 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
                 dm = None
                 for dm in _DOC_NP_RE.finditer(before):
                     pass
-                if dm:
+                described = dm and dm.start() == body_off and before[: bm.start()].rstrip().endswith(",")
+                if dm and not described:  # not "The audit, which examined 26 facilities, found": its description
                     sp = _doc_speaker(dm.group(), ctx, a_pos, subject)
                     anchors.append(
                         _Anchor(sp, "doc", False, ss + dm.start(), ss + dm.end(), a_pos, ss + m.end(), se, False)
@@ -2937,20 +2977,20 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
             ctx.speakers.append((lead.group(1).lower(), issuer))
             if _POLL_WORD_RE.search(lead.group(1)):
                 ctx.last_poll = (issuer, "doc")
-    anchors = [b for b in anchors if not _expectation_reported_by(b, anchors, text)]
+    anchors = [b for b in anchors if not _body_reported_by(b, anchors, text)]
     if anchors and anchors[-1].speaker:
         _remember(ctx, anchors[-1].speaker)
     return anchors
 
 
-_EXPECTATION_VERB_RE = re.compile(r"(?:expects|expected|plans|planned|anticipates|projects|intends|hopes)\b")
+_APPOS_NAME_RE = re.compile(rf",\s+(?P<name>{_ORG_NAME_RE.pattern})(?=\s*[,.;]|\s+and\b)")
 _THAT_GAP_RE = re.compile(r"\s*(?:that\s+)?")
 
 
-def _expectation_reported_by(inner: _Anchor, anchors: list[_Anchor], text: str) -> bool:
-    """ "Moreno said the agency expects the increase to draw roughly 400 dentists": editors give the figure to the
-    one who said it, not to the body whose expectation she reports."""
-    if inner.cls != "org" or inner.trailing or not _EXPECTATION_VERB_RE.match(text, inner.pos):
+def _body_reported_by(inner: _Anchor, anchors: list[_Anchor], text: str) -> bool:
+    """ "Moreno said the agency expects the increase to draw roughly 400 dentists", "Whitt said her company
+    requested 42 workers": editors give the figure to the one who said it, not to the body she speaks of."""
+    if inner.cls != "org" or inner.trailing:
         return False
     for outer in anchors:
         if outer is inner or outer.trailing or not outer.speaker:
@@ -2987,13 +3027,18 @@ _POLL_RESULT_RE = re.compile(
 
 
 _UNDER_DOC_RE = re.compile(
-    r"^(?:Under|In)\s+(?P<owner>(?:the\s+)?[\w.'\u2019 -]{2,60}?)['\u2019]s?\s+(?:[\w-]+\s+){0,3}?"
-    r"(?:request|plan|proposal|budget|forecast|projections?|estimates?|scenario)\s*,"
+    r"^(?:Under|In)\s+(?:(?P<owner>(?:the\s+)?[\w.'\u2019 -]{2,60}?)['\u2019]s?\s+(?:[\w-]+\s+){0,3}?"
+    r"(?P<doc>request|plan|proposal|budget|forecast|projections?|estimates?|scenario)"
+    # "Under a rate proposal from the Westmoor Board of Public Works,"
+    r"|(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?P<doc2>request|plan|proposal|budget|forecast|projections?|estimates?|"
+    r"scenario)\s+(?:from|by)\s+(?P<by>(?:the\s+)?[A-Z][^,;]{2,80}?))\s*,"
 )
 _CONTINUING_RE = re.compile(r"^(?:Among|Of|At|In|For|From|Across)\s+(?:[\w-]+\s+){0,5}?(?:those|these|them)\b")
 _PENDING_BILL_RE = re.compile(
-    r"^(?:(?:An?|One)\s+(?P<np>(?:[\w.'\u2019-]+\s+){0,4}?(?:bill|measure|proposal|amendment|ordinance|resolution|"
-    r"legislation))|(?:The\s+)?(?P<name>(?:[A-Z][\w'\u2019-]*\s+){1,6}(?:Act|Bill)))\b(?:,[^,]{1,60},)?\s+"
+    r"^(?:[A-Z][\w'\u2019 -]{0,40}:\s+)?"  # a newsletter's label: "The pitch: Senate Bill 47 ... would"
+    r"(?:(?:An?|One)\s+(?P<np>(?:[\w.'\u2019-]+\s+){0,4}?(?:bill|measure|proposal|amendment|ordinance|resolution|"
+    r"legislation))|(?:The\s+)?(?P<name>(?:[A-Z][\w'\u2019-]*\s+){1,6}(?:Act|Bill)(?:\s+\d+)?))\b"
+    r"(?:,[^,]{1,60}(?:,[^,]{1,40})?,)?\s+"  # "Senate Bill 47, filed last week by Sen. Mark Dillard, R-Bowling Green,"
     r"(?:would|will|could|aims\s+to|seeks\s+to|calls\s+for|proposes)\b"
 )
 
@@ -3014,8 +3059,12 @@ def _carried_anchor(sent, ss, se, mentions, ctx: _Ctx, since_poll: int, prev_anc
         return bill
     under = _UNDER_DOC_RE.match(sent)
     if under:  # "Under the department's budget request, funding would rise to $1.3 billion": the request's
-        owner = _resolve_alias(ctx, _strip_article(under.group("owner")), ss)
+        if under.group("by"):
+            owner = _clean_org(under.group("by"), ctx, ss + under.start("by"))
+        else:
+            owner = _resolve_alias(ctx, _strip_article(under.group("owner")), ss)
         if owner and owner[:1].isupper():
+            ctx.speakers.append((under.group("doc") or under.group("doc2"), owner))
             return _Anchor(owner, "doc", False, ss, ss + under.end(), ss, ss, se, True)
     in_doc = _IN_DOC_BODY_RE.match(sent)
     if in_doc and in_doc.group("doc") in _DOC_NOUNS:
@@ -3043,7 +3092,7 @@ _IN_DOC_BODY_RE = re.compile(
 )
 _NEW_DOC_RELCL_SUBJECT_RE = re.compile(
     r"^(?:A|An|The)\s+(?:[\w-]+\s+){0,3}?(?P<doc>[a-z]+)\s+(?:that\s+)?"
-    r"(?P<by>(?:the\s+)?[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&'\u2019.-]*)*)\s+"
+    r"(?P<by>(?:the\s+)?(?:(?:state|city|county|federal)\s+)?[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&'\u2019.-]*)*)\s+"
     r"(?:sent|released|submitted|published|issued|filed|delivered|presented|prepared|commissioned|drafted|unveiled|"
     r"posted|sends|releases|submits|publishes|issues|files)\b"
 )

@@ -1301,3 +1301,57 @@ def test_hedges_and_non_quantities_after_blind13():
         "(c)(8) are 38% of 9,000 cases."
     )
     assert [x.surface for x in extract(text, published=PUB)] == ["38%", "9,000"]
+
+
+def test_attribution_shapes_blind14_revealed():
+    text = "Chief Public Defender Ana Ruiz said 14 percent were rearrested. Town Engineer Li Wei put it at $9 million."
+    assert one(text, "14 percent").speaker == "Ana Ruiz"
+    assert one(text, "$9 million").speaker == "Li Wei"
+    text = (
+        "Under a rate proposal from the Eastfield Board of Public Works, the typical bill would go from $640 to $910. "
+        "The plan calls for a 12 percent increase on July 1."
+    )
+    for surface in ("$640", "$910", "12 percent"):
+        assert one(text, surface).speaker == "Eastfield Board of Public Works"
+    text = "The consent order the state Department of Ecology issued against the city lists 31 violations."
+    assert one(text, "31").speaker == "state Department of Ecology"
+    text = "The White House budget request sent to Congress in March asks for $3.4 billion for detention."
+    assert one(text, "$3.4 billion").speaker != "request"
+    text = "Dana Cole, whose family runs an oyster house on Tilghman Island, said her company requested 36 workers."
+    assert one(text, "36").speaker == "Dana Cole"
+    text = "Last year DHS made up to 20,000 extra visas available, according to a DHS notice in the Federal Register."
+    text = "The Department of Homeland Security sets the cap. " + text
+    assert one(text, "20,000").speaker == "Department of Homeland Security"
+
+
+def test_documents_named_after_blind14():
+    text = (
+        "The fund is short $9.1 billion, according to the annual valuation by the system's actuary, Cobalt Actuarial "
+        "Group, and the gap is growing. The 70-page report puts the funded ratio at 61.2 percent. In a letter, its "
+        "actuaries wrote that the rate would rise to 18.3% of payroll."
+    )
+    for surface in ("$9.1 billion", "61.2 percent", "18.3%"):
+        assert one(text, surface).speaker == "Cobalt Actuarial Group"
+    text = (
+        "The pitch: House Bill 210, filed last week by Rep. Ana Soto, D-Tucson, would cap class sizes. "
+        "The bill would limit kindergarten classes to 18 students."
+    )
+    assert one(text, "18").speaker == "House Bill 210"
+    text = (
+        "The audit, which examined 26 facilities the FAA rates as critical, found that 17 were understaffed. "
+        "The measure would pay bonuses of up to $25,000, according to a summary from the committee."
+    )
+    assert one(text, "26").speaker is None
+    assert one(text, "17").speaker is not None
+    assert one(text, "$25,000").attribution_kind == "document"
+
+
+def test_ages_and_small_anonymous_groups_after_blind14():
+    text = (
+        "When Kayla Brooks turned 18, she left the group home. Brooks, now 20, is among 1,000 youths who age out "
+        "each year. Vouchers serve people ages 18 to 24. Three caseworkers said referrals sit for 90 days. In a "
+        "letter sent Friday, 23 senators urged the agency to act."
+    )
+    found = {c.surface: c for c in extract(text, published=PUB)}
+    assert sorted(found) == ["1,000", "23", "90 days"]
+    assert (found["90 days"].speaker, found["90 days"].attribution_kind) == ("Three caseworkers", "anonymous")
