@@ -93,6 +93,7 @@ SPLITS = {
         "as blind5, written after the fixes blind13 prompted",
         "precision 0.962, recall 1.000, qualifier 0.992, speaker 0.740 (n=96), unattributed given a speaker 1/32",
     ),
+    "blind15": ("as blind5, twelve texts, written after the fixes blind14 prompted", ""),
 }
 
 
