@@ -93,7 +93,10 @@ SPLITS = {
         "as blind5, written after the fixes blind13 prompted",
         "precision 0.962, recall 1.000, qualifier 0.992, speaker 0.740 (n=96), unattributed given a speaker 1/32",
     ),
-    "blind15": ("as blind5, twelve texts, written after the fixes blind14 prompted", ""),
+    "blind15": (
+        "as blind5, twelve texts, written after the fixes blind14 prompted",
+        "precision 0.973, recall 0.988, qualifier 0.984, speaker 0.789 (n=204), unattributed given a speaker 0/50",
+    ),
 }
 
 
