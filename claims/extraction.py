@@ -337,14 +337,15 @@ _DOC_NOUNS = frozenset(
     "tracker trackers dashboard roster rosters payroll index op-ed map maps investigation investigations inquiry "
     "probe examination breakdown inventory inventories note notes scorecard ranking rankings ratings valuation "
     "database dataset release table tables chart guidance draft brief briefing assessment forecast results "
-    "findings scores guidelines rule rules regulation regulations order decree notice notices summary summaries".split()
+    "findings scores guidelines rule rules regulation regulations order decree notice notices summary summaries "
+    "schedule schedules".split()
 )
 _ORG_WORDS = frozenset(
     "department office bureau house senate congress committee council association union university institute "
     "center centre agency administration commission court police health security patrol service services news "
     "post times group project foundation hall republicans democrats authority board district school county city "
     "state states clearinghouse corporation company inc network coalition party ministry government "
-    "fund bank reserve guard army navy caucus alliance tribune herald journal press examiner".split()
+    "fund bank reserve guard army navy caucus alliance tribune herald journal press examiner division library".split()
 )
 _TITLE_WORDS = frozenset(
     "secretary director chief leader speaker executive manager chair chairman chairwoman chairperson spokesperson "
@@ -458,7 +459,8 @@ _MASK_CTX_RE = re.compile(
     r"|(?P<phone>\b(?i:text|texting|texted|call|calling|called|dial|dialing|dialed)\s+(?:\d{4,}|911|311|988|511|211|411)\b)"
     rf"|(?P<date>\b{_MONTH_ANY}\s\d{{1,2}}(?:st|nd|rd|th)?(?:\s?[-\u2013]\s?\d{{1,2}})?(?:,?\s\d{{4}})?\b)"
     r"|(?P<uscode>\b(?:U\.S\.C\.|USC|C\.F\.R\.|CFR)\s*(?:\u00a7+\s*)?\d[\w().-]*|\u00a7+\s*\d[\w().-]*)"
-    rf"|(?P<cite>\b(?:H\.\s?R\.|S\.|H\.\s?B\.|S\.\s?B\.|HB|SB|AB|HF|SF|LB|LD|HJR|SJR|Pub\.\s?L\.|{_CITE_WORDS})\s?(?:\d[\w.()\u2013-]*"
+    # a dotted abbreviation before a number is a bill or a statute ("S.F. 1290", "K.S.A. 82a-1036"), not "U.S."
+    rf"|(?P<cite>\b(?:H\.\s?R\.|S\.|H\.\s?B\.|S\.\s?B\.|(?!U\.S\.)(?:[A-Z]\.){{2,4}}|HB|SB|AB|HF|SF|LB|LD|HJR|SJR|Pub\.\s?L\.|{_CITE_WORDS})\s?(?:\d[\w.()\u2013-]*"
     r"(?:\s?[-\u2013]\s?\d[\w.()]*)?)(?:\s*(?:,|and|or|&)\s*\d[\w.()-]*)*)"
     r"|(?P<ident>\b[A-Za-z]++-\d[\w-]*|\b[A-Z][a-z]+\s\d{1,2}\.0\b(?![\d,]|\s*(?:%|percent|per\s?cent|points|"
     r"million|billion|trillion|times)))"  # "Risk Rating 2.0": a version
@@ -518,6 +520,7 @@ _TRIGGER_WORDS = frozenset(
 _TOKEN_TRIGGER_RE = re.compile(r"[@#/:\u00a7]|www\.|\.(?:com|org|gov|net|edu|news|io|us|co|info|tv)\b")
 
 
+_DOTTED_ABBR_RE = re.compile(r"^(?!U\.S\.$)(?:[A-Z]\.){2,4}$")
 _VERSION_AT_RE = re.compile(r"\d{1,2}\.0\b")
 
 
@@ -535,6 +538,8 @@ def _ctx_trigger(text: str, ds: int) -> bool:
     lw = last.lower().strip(".,;:()\"'\u201c\u201d")
     if lw in _TRIGGER_WORDS or _TOKEN_TRIGGER_RE.search(last):
         return True
+    if _DOTTED_ABBR_RE.match(last):
+        return True  # "S.F. 1290", "K.S.A. 82a-1036"
     if last.endswith(",") and last[:1].isupper():
         return True  # "Derek Hollis, 51,"
     if last[:1].isupper() and _VERSION_AT_RE.match(text, ds):
@@ -1150,7 +1155,7 @@ _PARTICIPLE_CUT_RE = re.compile(
     r"\s+(?:sent|filed|released|published|issued|dated|conducted|prepared|drafted|circulated|circulating|posted|"
     r"presented|provided|delivered|"
     r"submitted|made|obtained|reviewed|seen|viewed|cited|described|examined|shared|leaked|that|which|who|"
-    r"covering|showing)\b.*$",
+    r"covering|showing|completed|commissioned|compiled|finalized|produced|written|unveiled|adopted)\b.*$",
     re.I | re.S,
 )
 _OBTAINED_BY_RE = re.compile(
@@ -1169,6 +1174,19 @@ _DOC_RELCL_RE = re.compile(
     re.I,
 )
 _POSSESSIVE_RE = re.compile(r"^(?P<owner>.+?)['\u2019]s?\s+(?P<rest>[^'\u2019]+)$")
+# the head noun a pronoun cannot stand for: "she" is no spokesman
+_OTHER_GENDER = {"he": "woman", "him": "woman", "she": "spokesman", "her": "spokesman"}
+_ONE_PERSON_RE = re.compile(
+    r"^(?:(?:[Aa]n?|[Tt]he)\s+)?(?:[\w&.'\u2019-]+\s+){0,4}(?:"
+    + "|".join(
+        sorted(
+            "official spokesperson spokesman spokeswoman aide staffer investigator employee whistleblower insider "
+            "expert analyst prosecutor attorney lawyer officer adviser advisor administrator lawmaker executive "
+            "manager source".split()
+        )
+    )
+    + r")$"
+)
 _PRONOUNS = {
     "he": "person",
     "she": "person",
@@ -1220,7 +1238,7 @@ _CONNECTORS = frozenset(("of", "for", "and", "on", "&", "the", "de", "at"))
 
 _ARTICLE_RE = re.compile(r"^(?:the|a|an|its|their)\s+", re.I)
 _PP_TAIL_RE = re.compile(r"\s+(?:by|from|of|in|at|with|on|for)\s+.*$", re.S)
-_DOC_WHERE_TAIL_RE = re.compile(r"\s+(?:in|on|to|for|with)\s+.*$", re.S)
+_DOC_WHERE_TAIL_RE = re.compile(r"\s+(?:in|on|to|for|with|of)\s+.*$", re.S)
 _DOC_PP_TAIL_RE = re.compile(r"\s+(?:by|from|of|in|at|with|on|for|to)\s+.*$", re.S)
 _AND_RE = re.compile(r"\s+and\s+")
 _DET_RE = re.compile(r"^(?:the|a|an|one|two|three|several|\d+)\b")
@@ -1241,7 +1259,7 @@ _BY_COUNT_NP_RE = re.compile(
 )
 _PRONOUN_OWNER_RE = re.compile(r"(his|her)\s+(?:own\s+)?(?:count|estimate|tally|calculations?|reckoning|math)\b", re.I)
 _COMPARISON_AFTER_RE = re.compile(
-    r",\s+(?:down|up)\s+from\b|,\s+compared\s+(?:with|to)\b|,\s+meaning\b|,\s+which\s+means\b"
+    r",\s+(?:down|up)\s+from\b|,\s+compared\s+(?:with|to)\b|,\s+meaning\b|,\s+including\b|,\s+which\s+means\b"
 )
 _PASSIVE_BY_RE = re.compile(r"\s+by\s+(?P<np>(?:the\s+)?[A-Z][^,;.]*?)(?=,|;|\.\s|\.?$)")
 _ACC_STOP_RE = re.compile(r",(?!\d)|;|\s[\u2014\u2013]\s|[.!?]?[\"\u201d]?\s*$")
@@ -1297,6 +1315,7 @@ class _Ctx:
         "speakers",
         "bodies",
         "last_person",
+        "last_anon",
         "last_poll",
         "prev_end",
         "surnames",
@@ -1310,6 +1329,8 @@ class _Ctx:
         self.speakers: list[tuple[str, str]] = []  # (description lower, resolved speaker)
         self.bodies: list[tuple[int, str, str]] = []  # (offset, name, class) of the named bodies given figures
         self.last_person: str | None = None
+        # an unnamed speaker described since ("A CMS spokeswoman said ..."), whom a next "She said" goes on with
+        self.last_anon: str | None = None
         self.last_poll: tuple[str, str] | None = None
         self.prev_end = 0  # end of the sentence before the one being read
         self.surnames: dict[str, str | None] = {}
@@ -1360,6 +1381,7 @@ class _Ctx:
             self.people.remove(name)
         self.people.append(name)
         self.last_person = name
+        self.last_anon = None
 
 
 _CAP_WORD = (
@@ -1479,6 +1501,10 @@ def _spells_acronym(letters: str, name: str) -> bool:
     return fits(0, 0)
 
 
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
 def _org_alias(ctx: _Ctx, alias: str, pos: int) -> str | None:
     """The organisation's full name, as first given before ``pos``, that ``alias`` abbreviates: an acronym of its
     initials ("USCIS", "CDC"), one of its distinctive words ("the Continuum's report"), or all of its words
@@ -1508,7 +1534,12 @@ def _org_alias(ctx: _Ctx, alias: str, pos: int) -> str | None:
     if not names and low[0] not in _COMPANY_WORDS and low[-1] not in _GROUP_WORDS:
         return None
     if 1 <= len(words) <= 3 and (low[-1] in _ORG_WORDS or low[-1] in _GROUP_WORDS):
-        containing = [name for _, name in reversed(names) if all(w in name.lower().split() for w in low)]
+        # "the corrections department" for the "Department of Rehabilitation and Correction": plural or not
+        containing = [
+            name
+            for _, name in reversed(names)
+            if all(_singular(w) in map(_singular, name.lower().split()) for w in low)
+        ]
         if all(w[:1].isupper() for w in words):  # already a name ("Washington Post"): only a fuller form of it
             containing = [
                 n for n in containing if n.lower().endswith(alias.lower()) and len(n.split()) <= len(words) + 3
@@ -1692,9 +1723,19 @@ def _caps_run(toks: list[str]) -> list[str]:
     return caps
 
 
+_ON_OWNERS_SITE_RE = re.compile(
+    r"\b(?:posted|published|listed|available)\s+(?:on|to)\s+(?P<owner>(?:the\s+)?[\w&.'\u2019 -]{2,60}?)['\u2019]s?\s+"
+    r"(?:web\s?site|site|web\s+page|portal|dashboard)\b"
+)
+
+
+_ADVERB_PARTICIPLE_RE = re.compile(r"\b[a-z]+ly[\s-]+(?:[a-z]+ed|seen|known|read|written)\s+")
+
+
 def _doc_speaker(np: str, ctx: _Ctx, pos: int, subject: str | None) -> str:
     """The issuer of a document when named, else the document's description."""
-    np = _norm_ws(np.strip(' ,.\u201c\u201d"'))
+    # "A widely cited RAND Corporation study": a participle before the noun describes it, cuts nothing off
+    np = _ADVERB_PARTICIPLE_RE.sub("", _norm_ws(np.strip(' ,.\u201c\u201d"')))
     if np.lower().startswith(("its ", "their ")):
         desc = _PARTICIPLE_CUT_RE.sub("", np.split(" ", 1)[1])
         res = (subject.get() if isinstance(subject, _LazySubject) else subject) or desc
@@ -1715,6 +1756,11 @@ def _doc_speaker(np: str, ctx: _Ctx, pos: int, subject: str | None) -> str:
         res = _clean_org(m.group("by"), ctx, pos)
         ctx.speakers.append((m.group("doc").lower(), res))
         return res
+    site = _ON_OWNERS_SITE_RE.search(np)
+    if site:  # "penalty notices posted on the agency's website": the agency's
+        res = _resolve_alias(ctx, _strip_article(site.group("owner")), pos)
+        if res[:1].isupper():
+            return res
     np = _PARTICIPLE_CUT_RE.sub("", np).strip(" ,")
     desc = np
     low = np.lower()
@@ -1738,7 +1784,8 @@ def _doc_speaker(np: str, ctx: _Ctx, pos: int, subject: str | None) -> str:
         return res
     toks = np.split()
     if toks and toks[-1].lower() not in _DOC_NOUNS:
-        short = _DOC_WHERE_TAIL_RE.sub("", np).split()  # "a DHS notice in the Federal Register (89 FR 95626)"
+        # also "An Associated Press review of ICE's website": the review, by the AP
+        short = _DOC_WHERE_TAIL_RE.sub("", np).split()  # "a DHS notice in the Federal Register"
         if short and short[-1].lower() in _DOC_NOUNS and _caps_run(short[:-1]):
             toks = short
     caps = _caps_run(toks[:-1]) if toks and toks[-1].lower() in _DOC_NOUNS else []
@@ -1785,13 +1832,20 @@ def _bare_doc_noun(desc: str) -> bool:
     )
 
 
+_BILL_NOUNS = frozenset("bill measure ordinance legislation".split())
+
+
 def _latest_issuer(ctx: _Ctx, noun: str = "") -> str | None:
     """The issuer of the document discussed last: what a bare "the audit", "the study" refers back to; for "the
     audit", one whose name says it audits ("the Legislative Audit Bureau", "Office of the State Auditor") first."""
     issuers = [
         res
         for raw, res in reversed(ctx.speakers)
-        if raw.split() and raw.split()[-1] in _DOC_NOUNS and res.lower() != raw
+        if raw.split()
+        and raw.split()[-1] in _DOC_NOUNS
+        and res.lower() != raw
+        # a pending bill issues no review: "the review found" after "A Minnesota bill would ..." is not the bill's
+        and (raw.split()[-1] not in _BILL_NOUNS or noun in _BILL_NOUNS)
     ]
     stem = noun.lower()[:5]
     if len(stem) == 5:
@@ -1950,7 +2004,11 @@ def _speaker_from_np(np: str, ctx: _Ctx, pos: int, subject: str | None = None) -
     if low in _PRONOUNS:
         kind = _PRONOUNS[low]
         if kind == "person":
-            person = _person_earlier_in_sentence(ctx, pos) or ctx.last_person
+            person = _person_earlier_in_sentence(ctx, pos)
+            anon_head = ctx.last_anon.split()[-1].lower() if ctx.last_anon and not person else ""
+            if anon_head and not anon_head.endswith(_OTHER_GENDER[low]):
+                return ctx.last_anon, "anon"  # "A CMS spokeswoman said ... She said CMS plans to review 500"
+            person = person or ctx.last_person
             if person:
                 return person, "person"
         if kind == "anon":
@@ -2270,8 +2328,14 @@ def extract(text: str, published: date | None = None) -> list[Candidate]:
                 _finish_sentence(text, ss, se, sent, mentions, [], quotes, q_starts, quote_speakers, published, out)
             continue
         surveyed = None
-        for sm in _SURVEYED_RE.finditer(sent):  # "The union, which represents 1,700 teachers, surveyed its members"
-            issuer = _clean_org(sm.group("by"), ctx, ss + sm.start("by"))
+        for sm in (*_SURVEYED_RE.finditer(sent), *_REF_SURVEYED_RE.finditer(sent)):
+            # "The union, which represents 1,700 teachers, surveyed its members"; "The coalition surveyed 1,150 campers"
+            if sm.re is _REF_SURVEYED_RE:
+                head = sm.group("by").split()[-1].lower()
+                ref = _resolve_alias(ctx, sm.group("by"), ss) if head in _ORG_WORDS or head in _GROUP_WORDS else ""
+                issuer = ref if ref[:1].isupper() else None
+            else:
+                issuer = _clean_org(sm.group("by"), ctx, ss + sm.start("by"))
             if issuer:
                 ctx.speakers.append(("survey", issuer))
                 ctx.last_poll, last_poll_si = (issuer, "doc"), si
@@ -2291,7 +2355,7 @@ def extract(text: str, published: date | None = None) -> list[Candidate]:
             anchors = _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx)
             if ctx.last_poll is not poll_before:
                 last_poll_si = si
-            if surveyed and not any(a.speaker for a in anchors):
+            if surveyed and all(a.speaker == surveyed.speaker for a in anchors if a.speaker):
                 # "X surveyed its members in February, and 58% of the 1,140 who responded said ...": the survey's
                 anchors.append(surveyed)
             if mentions and any(a.speaker for a in anchors):
@@ -2317,6 +2381,7 @@ def extract(text: str, published: date | None = None) -> list[Candidate]:
                 if _looks_personal_name(nm.split()):
                     ctx.add_person(nm)
             # and whose documents were named, for "the report" later: "a report by X", "In a report, X said"
+            named = None
             for dm in (
                 *_DOC_BY_SCAN_RE.finditer(sent),
                 *_IN_DOC_SAID_SCAN_RE.finditer(sent),
@@ -2327,6 +2392,13 @@ def extract(text: str, published: date | None = None) -> list[Candidate]:
                 issuer = _clean_org(dm.group(by), ctx, ss + dm.start(by))
                 if issuer:
                     ctx.speakers.append((dm.group(doc).lower(), issuer))
+                    named = (issuer, ss + dm.start(by), ss + dm.end(by))
+            org_doc = _org_named_doc(sent, ss, ctx)
+            if org_doc:
+                ctx.speakers.append(org_doc[0])
+                named = (org_doc[0][1], *org_doc[1:])
+            if named:  # what a next "It found that ..." goes on with
+                anchors.append(_Anchor(named[0], "doc", False, named[1], named[2], ss, ss, se, False))
         qi = bisect.bisect_left(q_starts, ss)
         while qi < len(quotes) and quotes[qi][0] < se:
             if qi not in quote_speakers:
@@ -2349,6 +2421,8 @@ def extract(text: str, published: date | None = None) -> list[Candidate]:
         for a in anchors:
             if a.cls == "person" and a.speaker:
                 ctx.add_person(a.speaker)
+            elif a.cls == "anon" and a.speaker and _ONE_PERSON_RE.match(a.speaker):
+                ctx.last_anon = a.speaker
             elif a.cls in ("org", "doc") and a.speaker and a.speaker[:1].isupper():
                 ctx.bodies.append((a.np_start if a.np_start >= 0 else a.pos, a.speaker, a.cls))
         prev_anchors = anchors
@@ -2456,6 +2530,14 @@ def _canonical_speaker(sp: str, c: Candidate, ctx: _Ctx, named: list[tuple[int, 
     if not generic:
         return sp
     head, mod = generic.group("head"), generic.group("mod")
+    if mod in _GOVERNMENT_BODY_WORDS and head in _DOC_NOUNS:
+        # "... died in the custody of U.S. Immigration and Customs Enforcement, agency records show": the body the
+        # sentence names; with none named in it, which agency is meant is left to the editor
+        lo = c.start - max(c.sentence.find(c.surface), 0)
+        for at, name in reversed(ctx.names()):
+            if lo <= at < lo + len(c.sentence) and not _looks_personal_name(name.split()) and not _looks_titled(name):
+                return name
+        return sp
     if mod and mod not in _REFERRING_MODIFIERS:
         return sp  # "city payroll records", "county health department": described, not referred back to
     if head in _OUTLET_NOUNS:  # "The newspaper found" after "the Big Sky Dispatch reported"
@@ -2511,6 +2593,13 @@ _POSTED_DOC_SCAN_RE = re.compile(
     r"(?:posted|released|published|issued|updated|unveiled|put\s+out|filed)\s+(?:its|their|a|an|the)\s+"
     r"(?:[\w-]+\s+){0,3}?(?P<doc>report|dashboard|data|figures|survey|tracker|analysis|audit|study|estimates|budget)\b"
 )
+# "a Kansas State University study released in January", "A Minnesota Library Association review": the body whose
+# name modifies the document issued it
+_ORG_DOC_SCAN_RE = re.compile(
+    r"(?:^|\b(?:[Aa]n?|[Tt]he)\s+)(?:(?:new|recent|latest|annual|\d{4})\s+)?"
+    r"(?P<by>[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|&)\s+)*[A-Z][\w&'\u2019.-]*)*)\s+(?:[a-z-]+\s+)?"
+    r"(?P<doc>review|report|study|analysis|audit|survey|poll|assessment)\b"
+)
 _IN_POLL_BY_START_RE = re.compile(
     r"^(?:In|According\s+to)\s+(?:a|an|the|its)\s+(?:[\w-]+\s+){0,4}?(?P<doc>survey|poll)\s+(?:"
     r"(?:[\w-]+\s+){0,3}?by\s+(?P<by>(?:the\s+)?[A-Z][^,;]{2,80}?)"
@@ -2522,6 +2611,7 @@ _SURVEYED_RE = re.compile(
     r"\b(?P<by>[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&'\u2019.-]*)+)(?:,(?:[^,;]|,(?=\d)){1,100},)?\s+"
     r"(?:surveyed|polled)\b"
 )
+_REF_SURVEYED_RE = re.compile(r"^(?P<by>[Tt]he\s+(?:[a-z]+\s+)?[a-z]+)\s+(?:also\s+)?(?:surveyed|polled)\b")
 _SAID_IN_DOC_SCAN_RE = re.compile(
     r"\b(?P<by>[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&'\u2019.-]*)*)"
     r"(?:,(?:[^,;]|,(?=\d)){1,120},)?\s+"  # "Moody's Ratings, which rates the city's debt Aa2, said in a report"
@@ -2602,6 +2692,8 @@ _AGED_NAME_RE = re.compile(
 )
 _LEAD_NAME_RE = re.compile(r"((?:[A-Z][\w.'\u2019-]+\s+){1,3}[A-Z][\w'\u2019-]+),\s")
 _ROLE_WORDS = _TITLE_WORDS | frozenset("author authors head president expert scholar fellow economist official".split())
+_AS_LEAD_RE = re.compile(r"As\s+(?=(?:the\s+)?[A-Z])")
+_AS_SAID_TAIL_RE = re.compile(r"(?:\s+(?:in|on|last|this|earlier|on)\b[^,]{0,30})?,")
 _SUBORD_START_RE = re.compile(
     r"(?:though|although|while|because|whereas|if|when|unless|since|as|after|before|even\s+as|even\s+though)\s+(?=[A-Z])"
 )
@@ -2671,7 +2763,16 @@ _REL_BOUND_RE = re.compile(r"(?:that|which|who)\s+$")
 _RESPONDED_RE = re.compile(r"\s*(?:responded|answered|replied|participated|took\s+part)\s*$")
 _COORD_START_RE = re.compile(r"\s*(?:and|but)\s", re.I)
 _COORD_BEFORE_RE = re.compile(r",\s*(?:and|but)\s+$", re.I)
-_INVERSION_NP_RE = re.compile(r"\s+(?:[A-Z]|the\b|a\b|an\b|one\b|two\b|three\b|several\b|another\b|its\b|his\b|her\b)")
+# "..., said Lorraine Becerra, the authority's chief financial officer.": a name, then its appositive or the end
+_INVERTED_NAME_RE = re.compile(
+    r"\s+(?:(?:state|federal|county|city|former|acting|interim)\s+)?[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*)*"
+    r"\s*(?:,|[.!?\"\u201d]*\s*$)"
+)
+_INVERSION_NP_RE = re.compile(
+    # "said state Sen. Dana Whitcomb": a lowercase level of government or tense before a title
+    r"\s+(?:[A-Z]|the\b|a\b|an\b|one\b|two\b|three\b|several\b|another\b|its\b|his\b|her\b"
+    r"|(?:state|federal|county|city|former|acting|interim)\s+[A-Z])"
+)
 
 
 def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor]:
@@ -2779,6 +2880,15 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
             ps_clean = _strip_trailing(_LEAD_TRIM_RE.sub("", ps)).strip(" ,")
             if not ps_clean:
                 continue
+            as_lead = _AS_LEAD_RE.match(ps) if not run and a <= body_off + 1 else None
+            if as_lead and _AS_SAID_TAIL_RE.match(sent, m.end()):
+                # "As the Atlanta Journal-Constitution reported in June, at least three other hospitals ...": the
+                # main clause is what the speaker said
+                run, run_start = (
+                    [_strip_trailing(ps[as_lead.end() :]).strip(" ,")],
+                    a + sent[a:b].find(ps) + as_lead.end(),
+                )
+                break
             sub = _SUBORD_START_RE.match(ps) if not run else None
             if sub:  # "..., though Ortega cautioned that": a subordinate clause's speaker speaks only within it
                 subordinate = True
@@ -2831,7 +2941,8 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
             if not run and ps_clean.lower() == "it" and not (bm and _SAID_BOUND_RE.match(bm.group())):
                 # "It shows enrollment has fallen", "..., it found"; but in "the OIG said it had reviewed" "it" is
                 # the OIG, whose anchor already covers the clause
-                run, run_start = ["it"], b - 2  # "..., it found": the body or document last given figures
+                # "..., it found": the body or document last given figures
+                run, run_start = ["it"], a + sent[a:b].lower().rfind("it")
                 break
             if not run and _INSERTED_PP_RE.match(ps_clean) and a > cstart:
                 continue  # "X, in a 68-page report released Thursday, found", "X, 58, of Rio Seco County said"
@@ -2855,8 +2966,13 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
             continue
         if respondent:
             run, run_start = [], None  # no poll to give it to: "..., said Earl Haskins" may still follow
-        whole_np = bool(run) and not sent[cstart:run_start].strip(" ,")
+        # "..., but a far larger share of toll revenue, said Lorraine Becerra": a comma parts no subject from its verb
         after = sent[m.end() :]
+        whole_np = (
+            bool(run)
+            and not sent[cstart:run_start].strip(" ,")
+            and not (before.rstrip().endswith(",") and _INVERTED_NAME_RE.match(after))
+        )
         if (
             not whole_np
             and not (run and verb in ("told", "tells") and _acceptable_np(", ".join(run), vkind))
@@ -3014,9 +3130,13 @@ _OWNED_DOC_SUBJECT_RE = re.compile(
     r"(?:[\w-]+\s+){0,5}?(?P<doc>(?i:" + "|".join(sorted(_DOC_NOUNS, key=len, reverse=True)) + r"))\b"
     r"(?:,[^,]{1,100},)?\s+(?!said\b|says\b)[a-z]"
 )
+# "That was down from 21.1% in the group's third review": the figure before, compared with the same source's
+_THAT_WAS_RE = re.compile(r"^(?:That|This)\s+(?:was|is|marks|marked|represents|represented)\s+(?:down|up)\s+from\b")
+_IT_FOUND_RE = re.compile(r"^It\s+(?:also\s+)?(?:found|finds|concluded|estimated|showed|shows|counted)\b")
 _IT_DOC_SUBJECT_RE = re.compile(
     r"^It\s+(?:also\s+)?(?:calls\s+for|sets|requires|gives|proposes|projects|estimates|finds|says|recommends|"
-    r"allocates|directs|steers|targets|would|will|expects|predicts|forecasts|caps|limits|provides)\b"
+    r"allocates|directs|steers|targets|would|will|expects|predicts|forecasts|caps|limits|provides|"
+    r"found|concluded|estimated|showed|shows|counted)\b"
 )
 _OF_PHRASE_RE = re.compile(r"\s+of\s+[^,;]*?(?=,|\s+(?:has|have|had|is|was|were|are|found|shows?|showed)\b)")
 _NEGATED_RE = re.compile(r"\b(?:does|do|did|could|would)\s+not\b|n['\u2019]t\b", re.I)
@@ -3033,14 +3153,36 @@ _UNDER_DOC_RE = re.compile(
     r"|(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?P<doc2>request|plan|proposal|budget|forecast|projections?|estimates?|"
     r"scenario)\s+(?:from|by)\s+(?P<by>(?:the\s+)?[A-Z][^,;]{2,80}?))\s*,"
 )
+_IN_THE_DOC_RE = re.compile(
+    r"^(?:In|From)\s+(?:the|that|this)\s+(?:same\s+|latest\s+|new\s+)?"
+    r"(?P<doc>survey|poll|report|study|audit|analysis|review|assessment)\s*,"
+)
 _CONTINUING_RE = re.compile(r"^(?:Among|Of|At|In|For|From|Across)\s+(?:[\w-]+\s+){0,5}?(?:those|these|them)\b")
 _PENDING_BILL_RE = re.compile(
     r"^(?:[A-Z][\w'\u2019 -]{0,40}:\s+)?"  # a newsletter's label: "The pitch: Senate Bill 47 ... would"
-    r"(?:(?:An?|One)\s+(?P<np>(?:[\w.'\u2019-]+\s+){0,4}?(?:bill|measure|proposal|amendment|ordinance|resolution|"
+    r"(?:(?:In|At)\s+(?:the\s+)?[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*){0,3},\s+)?"  # "In Congress, a bill"
+    r"(?:(?:[Aa]n?|One)\s+(?P<np>(?:[\w.'\u2019-]+\s+){0,4}?(?:bill|measure|proposal|amendment|ordinance|resolution|"
     r"legislation))|(?:The\s+)?(?P<name>(?:[A-Z][\w'\u2019-]*\s+){1,6}(?:Act|Bill)(?:\s+\d+)?))\b"
+    r"(?:\s+(?:at|in|before)\s+the\s+[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*){0,3})?"  # "at the Legislature"
     r"(?:,[^,]{1,60}(?:,[^,]{1,40})?,)?\s+"  # "Senate Bill 47, filed last week by Sen. Mark Dillard, R-Bowling Green,"
     r"(?:would|will|could|aims\s+to|seeks\s+to|calls\s+for|proposes)\b"
 )
+
+
+def _org_named_doc(sent, ss, ctx: _Ctx, at_start: bool = False):
+    """ "a Kansas State University study": (("study", the body), its start, its end), for a body's name only."""
+    for dm in _ORG_DOC_SCAN_RE.finditer(sent):
+        if at_start and dm.start() > 0:
+            break
+        words = dm.group("by").split()
+        if not (_ACRONYM_RE.match(words[-1]) or any(_is_org_word(w) for w in words)):
+            continue  # "a Minnesota study": a place, no issuer
+        if _looks_personal_name(words) or _is_outlet(dm.group("by")):
+            continue
+        issuer = _clean_org(dm.group("by"), ctx, ss + dm.start("by"))
+        if issuer and issuer[:1].isupper():
+            return (dm.group("doc"), issuer), ss + dm.start("by"), ss + dm.end("by")
+    return None
 
 
 def _carried_anchor(sent, ss, se, mentions, ctx: _Ctx, since_poll: int, prev_anchors=()) -> _Anchor | None:
@@ -3048,15 +3190,28 @@ def _carried_anchor(sent, ss, se, mentions, ctx: _Ctx, since_poll: int, prev_anc
     examined 1,200 timesheets" after "A report by the City Auditor"), or it goes on with the results of the
     poll of the last few sentences ("Support among independents fell 6 points, to 41 percent"); or a pending
     bill is its subject ("A bipartisan Senate bill, S. 2187, would cap ...": the bill's figures, as written)."""
-    if _CONTINUING_RE.match(sent) or _IT_DOC_SUBJECT_RE.match(sent):
+    if _CONTINUING_RE.match(sent) or _IT_DOC_SUBJECT_RE.match(sent) or _THAT_WAS_RE.match(sent):
         # "At those facilities, an average of 27 percent ...", "It also calls for adding 40 troopers": the document
         # of the sentence before goes on
-        doc = next((a for a in reversed(prev_anchors) if a.speaker and a.cls in ("doc", "doc_outlet")), None)
+        docs = [a for a in prev_anchors if a.speaker and a.cls in ("doc", "doc_outlet")]
+        # "The order leans on a Kansas State University study. It found ...": what finds is the study named last;
+        # "The plan, drafted with a consultant's report, ... It also calls for": what calls for is the subject
+        doc = (docs[-1] if _IT_FOUND_RE.match(sent) else docs[0]) if docs else None
         if doc:
             return _Anchor(doc.speaker, doc.cls, False, -1, -1, ss, ss, se, True)
     bill = _pending_bill_anchor(sent, ss, se)
     if bill:
         return bill
+    org_doc = _org_named_doc(sent, ss, ctx, at_start=True)
+    if org_doc:  # "A Minnesota Library Association review released in October compared prices for 250 titles"
+        ctx.speakers.append(org_doc[0])
+        return _Anchor(org_doc[0][1], "doc", False, org_doc[1], org_doc[2], ss, ss, se, True)
+    in_the = _IN_THE_DOC_RE.match(sent)
+    if in_the:  # "In the survey, private companies charged a median of $1,890": the survey named earlier
+        noun = in_the.group("doc").lower()
+        issuer = ctx.last_poll[0] if noun in ("survey", "poll") and ctx.last_poll else _latest_issuer(ctx, noun)
+        if issuer:
+            return _Anchor(issuer, "doc", False, ss, ss + in_the.end(), ss, ss, se, True)
     under = _UNDER_DOC_RE.match(sent)
     if under:  # "Under the department's budget request, funding would rise to $1.3 billion": the request's
         if under.group("by"):
