@@ -436,7 +436,8 @@ _MASK_DIGIT_RE = re.compile(
     r"|(?P<time>\b\d{1,2}(?::\d{2})?\s?(?:a\.m\.|p\.m\.|(?i:am|pm)\b)|\b(?:[01]?\d|2[0-3]):[0-5]\d\b(?![\d:])"
     r"|\b\d{1,2}\s(?:in\sthe\s(?:morning|afternoon|evening)|at\snight|o['\u2019]clock)\b)"
     r"|(?P<uscode>\b\d+\s+(?:U\.S\.C\.|USC|C\.F\.R\.|CFR|FR|Fed\.\s?Reg\.|Stat\.|U\.S\.\s\d|F\.\s?(?:\dd|Supp\.))"
-    r"(?:\s*\u00a7+)?\s*[\w().-]*\d[\w().-]*)"
+    r"(?:\s*\u00a7+|\s+(?:Parts?|Sec\.|Section))?\s*[\w().-]*\d[\w().-]*)"  # "45 CFR Part 180"
+    r"|(?P<station>\b\d{1,2}\s(?=(?:News|Investigates|Eyewitness\s+News|On\s+Your\s+Side)\b))"  # "7 News"
     r"|(?P<paren>\b\d+[a-z]?(?:\([a-z0-9]{1,4}\))+|(?<=[a-z0-9]\))\(\d{1,4}\))"  # 212(d)(5); category (c)(8)
     r"|(?P<ordinal>\b\d+(?:st|nd|rd|th)\b)"
     r"|(?P<decade>\b(?:\d{4}|\d0)['\u2019]?s\b|['\u2019]\d0s\b)"
@@ -577,7 +578,9 @@ _ATOM_RE = re.compile(
     r"\b(?i:dozens|hundreds|thousands|millions|billions)\b(?=[\s\"\u201d]+of\b))"
     rf"|(?P<frac>\b(?i:a|one|two|three|four|five|six|seven|eight|nine)[\s-](?i:half|thirds?|quarters?|fourths?|fifths?|"
     r"sixths?|eighths?|tenths?)\b(?!-))"
-    rf"|(?P<inn>(?:(?<![\w.,$])\d{{1,3}}|\b(?i:{_WORDNUM}))\s+(?:in|out\s+of)\s+(?:\d{{1,4}}(?![\d,]|\.\d)|(?i:{_WORDNUM})\b))"
+    # "1 in 8", but not "from 612 in 2024 to 883": a year is no denominator
+    rf"|(?P<inn>(?:(?<![\w.,$])\d{{1,3}}|\b(?i:{_WORDNUM}))\s+(?:in|out\s+of)\s+"
+    rf"(?:(?!(?:19|20)\d\d(?!\d))\d{{1,4}}(?![\d,]|\.\d)|(?i:{_WORDNUM})\b))"
     rf"|(?P<num>(?:(?<![\w$\u20ac\u00a3.,/]){_NUM_D}(?![\d])|\b(?i:{_WORDNUM})\b(?!-(?:one|two|three|four|five|six|seven|"
     rf"eight|nine)\b)|\b(?i:a)(?=\s(?i:dozen|hundred|thousand|million|billion|trillion)\b))"
     rf"(?:[\s-](?i:{_SCALE_W})\b)*)"
@@ -3420,7 +3423,9 @@ def _attribution(mm: _M, anchors: list[_Anchor], quotes, q_starts, quote_speaker
     return best.speaker, kind
 
 
-_PARTITIVE_AFTER_RE = re.compile(r"\s+of\s+(?:them|those|these)\b")
+_PARTITIVE_AFTER_RE = re.compile(
+    r"\s+of\s+(?:them|those|these|(?:the\s+)?\d[\d,]*(?!\s*(?:%|percent)))\b"
+)  # "nine of 58"
 _SUBJECT_VERB_AFTER_RE = re.compile(
     r"\s+(?:failed|passed|died|closed|quit|left|were|was|had|have|remain|remained|did|received|got|lost|won)\b"
 )
@@ -3527,7 +3532,16 @@ def _find_mentions(text: str, lower: str, masked: bytearray, cited: set[str]) ->
         if sg == "dur" and suf.group("old"):  # "a 34-year-old"
             consumed = suf.end()
             continue
-        if sg == "dur" and e < n and text[e] == "-" and _DUR_ADJ_RE.match(text, suf.end() - 1):
+        if (
+            sg == "dur"
+            and e < n
+            and text[e] == "-"
+            and (
+                _DUR_ADJ_RE.match(text, suf.end() - 1)
+                # "a 10-year, $18.6 million contract": one of the noun's descriptors
+                or (text[suf.end() : suf.end() + 1] == "," and _ARTICLE_BEFORE_RE.search(text, max(0, s - 8), s))
+            )
+        ):
             consumed = suf.end()  # "the current two-year budget", "21-day assignments": descriptors
             continue
         if _SUBDAY_RE.match(text, e):

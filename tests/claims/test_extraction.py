@@ -1464,3 +1464,18 @@ def test_clauses_and_bills_after_blind15():
     assert one(text, "five years").speaker == "bipartisan bill"
     text = "In the U.S. 40 percent did."
     assert one(text, "40 percent").value == 40
+
+
+def test_not_mentions_and_missed_counts_after_blind15():
+    text = (
+        "Under a federal rule codified at 45 CFR Part 180, hospitals post prices. The report, which 7 News obtained, "
+        "examined 1,312 incidents. The city signed a 10-year, $18.6 million contract. Call the 7 News team."
+    )
+    assert [x.surface for x in extract(text, published=PUB)] == ["1,312", "$18.6 million"]
+    # a year is no denominator: "from 612 in 2024 to 883" is two counts, "1 in 8" a share
+    text = "Deliveries rose from 612 in 2024 to 883 last year. About 1 in 8 topped $3,000."
+    found = {c.surface: c for c in extract(text, published=PUB)}
+    assert sorted(found) == ["$3,000", "1 in 8", "612", "883"]
+    assert found["1 in 8"].value == Decimal("12.5")
+    text = "Teens were suspects in 19 of 64 shootings, the department said, compared with nine of 58 last year."
+    assert one(text, "nine").value == 9
