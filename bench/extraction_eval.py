@@ -97,6 +97,7 @@ SPLITS = {
         "as blind5, twelve texts, written after the fixes blind14 prompted",
         "precision 0.973, recall 0.988, qualifier 0.984, speaker 0.789 (n=204), unattributed given a speaker 0/50",
     ),
+    "blind16": ("as blind5, twelve texts, written after the fixes blind15 prompted", ""),
 }
 
 
