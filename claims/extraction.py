@@ -1504,6 +1504,13 @@ def _spells_acronym(letters: str, name: str) -> bool:
     return fits(0, 0)
 
 
+# "the Equal Count Project, a civil-rights group": a name and the generic noun it is described by
+_DESCRIBED_AS_RE = re.compile(
+    r"(?P<name>[A-Z][\w&.'\u2019-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&.'\u2019-]*)+),\s+(?:an?|the)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?P<head>[a-z]+)\b(?=[,.;])"
+)
+
+
 def _singular(word: str) -> str:
     return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
@@ -1557,6 +1564,12 @@ def _org_alias(ctx: _Ctx, alias: str, pos: int) -> str | None:
         if low[0] in _COMPANY_WORDS and len(low) == 1:  # "the company": the latest name not a person's
             return _latest_non_person_name(ctx, pos, company=True)  # nor a public body's
         if low[-1] in _GROUP_WORDS and len(low) <= 2:
+            described = None
+            for dm in _DESCRIBED_AS_RE.finditer(ctx.text, 0, pos):
+                if dm.group("head") == low[-1]:
+                    described = dm
+            if described:  # "the group" after "the Equal Count Project, a civil-rights group,"
+                return _strip_article(_norm_ws(described.group("name")))
             # a group is no place: "Milwaukee County" is not what "the group said" refers back to
             names = [(at, n) for at, n in names if n.split()[-1].lower() not in _PLACE_HEADS] or names
             spoke = [(at, name) for at, name, _ in ctx.bodies if at < pos]
@@ -1617,7 +1630,7 @@ def _resolve_alias(ctx: _Ctx, sp: str, pos: int) -> str:
         return _org_alias(ctx, sp, pos) or sp
     stripped = _strip_article(sp)
     st = stripped.split()
-    if len(st) == 3 and st[0].lower() in _GENERIC_MODIFIERS and st[-1].lower() in _ORG_WORDS:
+    if len(st) == 3 and st[0].lower() in _GENERIC_MODIFIERS and st[-1].lower() in _ORG_WORDS and st[1].islower():
         full = _org_alias(ctx, stripped, pos)  # "the state health department" -> "Ohio Department of Health"
         if full:
             return full
@@ -2867,6 +2880,13 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
             continue  # "Sheriff Pruitt had asked for $1.2 million", "after the only bidder asked for": what happened
         before = sent[: m.start()]
         rt = _REL_TAIL_RE.search(before)
+        scope_from = 0
+        if rt and _PREP_START_RE.match(before[before.rfind(",", 0, rt.start()) + 1 : rt.start()].strip()):
+            # "At the Food Bank, which supplies 310 pantries, the number served climbed ..., said Y": Y's from the
+            # main clause on; the relative clause describes the place in the article's voice
+            rel_end = _COMMA_RE.search(before, rt.start() + 1)
+            scope_from = rel_end.end() if rel_end else 0
+            rt = None
         if rt:
             before = before[: rt.start()] + " "
         cstart, bm = _clause_start(before, body_off)
@@ -2994,7 +3014,11 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
             speaker, cls = (None, "none") if clause else _speaker_from_np(np_raw, ctx, a_pos, subject)
             if speaker:
                 np_s = ss + m.end()
-                anchors.append(_Anchor(speaker, cls, verb == "reported", np_s, np_s + len(np_raw), a_pos, ss, se, True))
+                anchors.append(
+                    _Anchor(
+                        speaker, cls, verb == "reported", np_s, np_s + len(np_raw), a_pos, ss + scope_from, se, True
+                    )
+                )
             continue
         subj = subject.get() if _COORD_END_RE.search(before) else None
         if subj and not _acceptable_np(subj, vkind):
@@ -3077,7 +3101,7 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
                 np_s,
                 doc_np_end or ss + m.start(),
                 a_pos,
-                ss if trailing else (doc_np_end or ss + m.end()),
+                ss + scope_from if trailing else (doc_np_end or ss + m.end()),
                 se,
                 trailing,
             )

@@ -1479,3 +1479,27 @@ def test_not_mentions_and_missed_counts_after_blind15():
     assert found["1 in 8"].value == Decimal("12.5")
     text = "Teens were suspects in 19 of 64 shootings, the department said, compared with nine of 58 last year."
     assert one(text, "nine").value == 9
+
+
+def test_referents_and_relative_clauses_while_blind16_was_written():
+    text = (
+        "The committee approved House Bill 1147. The state ranked 44th in the National Education Association's most "
+        "recent report. Teachers here earned an average of $53,870, the report found."
+    )
+    assert one(text, "$53,870").speaker == "National Education Association"
+    text = (
+        "Danielle Okafor, executive director of the Equal Count Project, a civil-rights group, spoke. In a letter to "
+        "House and Senate appropriators on Friday, the group said the request of $1.5 billion falls short."
+    )
+    assert one(text, "$1.5 billion").speaker == "Equal Count Project"
+    text = (
+        "At the Allegheny Valley Food Bank, which supplies 310 pantries across the region, the number of households "
+        "served climbed to roughly 46,000 in February, said Marcus Oyelaran, the food bank's executive director."
+    )
+    assert one(text, "46,000").speaker == "Marcus Oyelaran"
+    assert one(text, "310").speaker is None
+    text = (
+        "Paul Lindqvist, who spent 11 years as a judge in Arlington, Va., before retiring in 2021, said judges must "
+        "close 700 cases a year."
+    )
+    assert one(text, "700").speaker == "Paul Lindqvist"
