@@ -338,7 +338,7 @@ _DOC_NOUNS = frozenset(
     "probe examination breakdown inventory inventories note notes scorecard ranking rankings ratings valuation "
     "database dataset release table tables chart guidance draft brief briefing assessment forecast results "
     "findings scores guidelines rule rules regulation regulations order decree notice notices summary summaries "
-    "schedule schedules".split()
+    "schedule schedules card cards".split()
 )
 _ORG_WORDS = frozenset(
     "department office bureau house senate congress committee council association union university institute "
@@ -364,14 +364,16 @@ _OUTLET_RE = re.compile(
     r"CNN|MSNBC|NPR|BBC|AP|Fox\s+News|NBC(?:\s+News)?|CBS(?:\s+News)?|ABC(?:\s+News)?|The\s+Hill|"
     r"Guardian|Breitbart|Newsweek|Vox|Semafor|Daily\s+[A-Z]\w+|[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*\s+"
     r"(?:Post|Times|Tribune|Herald|Journal|Examiner|Gazette|Chronicle|Globe|Observer|Telegraph|Inquirer|"
-    r"Sun|Star|Register|Dispatch|Courier|Bee|Record|Review|News|Wire|Magazine|Daily))$)|"
+    # not "Democrat", "Leader", "Monitor": "a Lehigh County Democrat", "the Senate Majority Leader"
+    r"Sun|Star|Register|Dispatch|Courier|Bee|Record|Review|News|Wire|Magazine|Daily|Ledger|Sentinel|Enquirer|"
+    r"Mirror|Beacon|Banner|Bulletin|Argus|Investigates))$)|"
     r"^(?:[Tt]he\s+)?(?:newspaper|paper|outlet|network|magazine|wire\s+service|broadcaster)$"
 )
 _OUTLET_TAIL = frozenset(
     "post times tribune herald journal examiner gazette chronicle globe observer telegraph inquirer sun star register "
     "dispatch courier bee record review news wire magazine daily press reuters axios politico bloomberg propublica "
     "cnn msnbc npr bbc ap hill guardian breitbart newsweek vox semafor nbc cbs abc today newspaper paper outlet "
-    "network service broadcaster".split()
+    "network service broadcaster ledger sentinel enquirer mirror beacon banner bulletin argus investigates".split()
 )
 
 
@@ -426,7 +428,7 @@ _CITE_WORDS = (
     r"docket|route|road|highway|interstate|local|precinct|ward|proposition|prop\.|measure|item|form|page|pages|"
     r"executive\s+order|resolution|case\s+no\.|no\.|nos\.|exhibit|appendix|table|figure|fig\.|pp?\.|line|"
     r"volume|vol\.|issue|flight|unit|suite|room|apt\.|district|precincts|box|stat\.|stats\.|initiative|ordinance|"
-    r"referendum|question|plank|priority|phase|stage|tier|level|category|zone|grade|"
+    r"referendum|question|plank|priority|phase|stage|tier|level|category|zone|grade|type|channel|newschannel|"
     r"ORS|RCW|ILCS|MCL|KRS|NRS|ARS|A\.R\.S\.|G\.S\.|O\.C\.G\.A\.|Pub\.\s?L\.|P\.L\.)"
 )
 # Patterns that start at a digit run (matched there only) ...
@@ -435,8 +437,9 @@ _MASK_DIGIT_RE = re.compile(
     r"|(?P<date>\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:19|20)\d\d[-\u2013/]\d\d\b(?!,?\d))"
     r"|(?P<time>\b\d{1,2}(?::\d{2})?\s?(?:a\.m\.|p\.m\.|(?i:am|pm)\b)|\b(?:[01]?\d|2[0-3]):[0-5]\d\b(?![\d:])"
     r"|\b\d{1,2}\s(?:in\sthe\s(?:morning|afternoon|evening)|at\snight|o['\u2019]clock)\b)"
-    r"|(?P<uscode>\b\d+\s+(?:U\.S\.C\.|USC|C\.F\.R\.|CFR|FR|Fed\.\s?Reg\.|Stat\.|U\.S\.\s\d|F\.\s?(?:\dd|Supp\.))"
+    r"|(?P<uscode>\b\d+\s+(?:U\.S\.C\.|USC|C\.F\.R\.|CFR|FR|Fed\.\s?Reg\.|Stat\.|U\.S\.\s\d|F\.\s?(?:\dd|Supp\.)|ILCS)"
     r"(?:\s*\u00a7+|\s+(?:Parts?|Sec\.|Section))?\s*[\w().-]*\d[\w().-]*)"  # "45 CFR Part 180"
+    r"|(?P<emergency>(?<![\d$.,])911(?![\d,]|\.\d|\s?(?:%|percent|million|billion|thousand)))"  # "911 calls"
     r"|(?P<station>\b\d{1,2}\s(?=(?:News|Investigates|Eyewitness\s+News|On\s+Your\s+Side)\b))"  # "7 News"
     r"|(?P<paren>\b\d+[a-z]?(?:\([a-z0-9]{1,4}\))+|(?<=[a-z0-9]\))\(\d{1,4}\))"  # 212(d)(5); category (c)(8)
     r"|(?P<ordinal>\b\d+(?:st|nd|rd|th)\b)"
@@ -473,6 +476,8 @@ _MASK_CTX_RE = re.compile(
     r"|\bsaid\s+[A-Z][\w'\u2019-]+(?:\s[A-Z][\w'\u2019-]+)?,\s\d{1,3}(?=[.!?])"
     r"|\b(?:were|are|was|is|aged|age|ages|adults|people|residents|students|workers|voters|those|anyone|Americans)"
     r"\s+\d{2}\s+(?:or|and)\s+(?:older|over|up|younger|under)\b"
+    # "I'm 67.", "she is 58,"
+    r"|\b(?:I['\u2019]m|I\s+am|[Ss]he['\u2019]s|[Hh]e['\u2019]s|[Ss]he\s+is|[Hh]e\s+is)\s+\d{1,3}(?=[.,!?;\"\u201d]|\s+(?:now|today))"
     # "turned 18", "Brooks, now 20,", "ages 18 to 24"
     r"|\b(?i:turn|turns|turned|turning)\s+\d{1,2}\b(?!\s*(?:%|percent|per\s?cent|million|[a-z]+s\b))"
     r"|\b[A-Z][\w'\u2019-]+,\s(?:now\s)?\d{1,2},\s"
@@ -516,7 +521,8 @@ _TRIGGER_WORDS = frozenset(
     "october nov november dec december stat stats initiative ordinance referendum question plank hf sf lb ld "
     "priority phase stage tier level category zone grade dialed called texted road "
     "hjr sjr dialing calling texting were are was is adults people residents students workers voters those anyone "
-    "americans turn turns turned turning now".split()
+    "americans turn turns turned turning now type channel newschannel "
+    "i'm i\u2019m am he's she's he\u2019s she\u2019s".split()
 )
 _TOKEN_TRIGGER_RE = re.compile(r"[@#/:\u00a7]|www\.|\.(?:com|org|gov|net|edu|news|io|us|co|info|tv)\b")
 
@@ -1062,6 +1068,8 @@ _ANCHOR_RE = re.compile(
     r"|(?:\s+[\w'\u2019-]+){4,9}?\s+at\s+(?:[a-z]+\s+){0,2}[$\d]))"
     rf"|(?P<verb>\b(?:(?P<strong>{_V_STRONG})|(?P<ambig>{_V_AMBIG})(?=\s+(?:that\b|the\b|a\b|an\b|about\b|some\b|would\b|will\b|could\b|"
     r"more\b|nearly\b|roughly\b|\d|\$|[A-Z])|:|[.!?][\"\u201d]?\s*$"
+    # "..., the city's budget office projected in a memo to council members last month."
+    r"|\s+in\s+(?:a|an|its|their)\s+(?:[\w-]+\s+){0,2}(?:memo|report|letter|statement|filing|analysis|budget)\b"
     # "The association estimates hospitals would have to hire": a clause, its subject unmarked
     r"|\s+(?!(?:of|for|in|on|from|by|to|and|or)\b)[a-z]+(?:\s+[a-z]+)?\s+(?:would|will|could|may|might|must|need|"
     r"needs|have\s+to|has\s+to)\b)|(?P<weak>" + _V_WEAK + r"))\b)"
@@ -1321,6 +1329,7 @@ class _Ctx:
         "last_anon",
         "last_poll",
         "prev_end",
+        "sentence_starts",
         "surnames",
         "_orgs",
         "_names",
@@ -1336,6 +1345,7 @@ class _Ctx:
         self.last_anon: str | None = None
         self.last_poll: tuple[str, str] | None = None
         self.prev_end = 0  # end of the sentence before the one being read
+        self.sentence_starts: list[int] = [0]
         self.surnames: dict[str, str | None] = {}
         self._orgs: list[tuple[int, str]] | None = None
         self._names: list[tuple[int, str]] | None = None
@@ -1570,8 +1580,13 @@ def _org_alias(ctx: _Ctx, alias: str, pos: int) -> str | None:
                     described = dm
             if described:  # "the group" after "the Equal Count Project, a civil-rights group,"
                 return _strip_article(_norm_ws(described.group("name")))
-            # a group is no place: "Milwaukee County" is not what "the group said" refers back to
-            names = [(at, n) for at, n in names if n.split()[-1].lower() not in _PLACE_HEADS] or names
+            # a group is no place: "Milwaukee County" is not what "the group said" refers back to, nor is "Syracuse
+            # University" after "the Transactional Records Access Clearinghouse at"
+            names = [
+                (at, n)
+                for at, n in names
+                if n.split()[-1].lower() not in _PLACE_HEADS and not _AT_BEFORE_RE.search(ctx.text, max(0, at - 8), at)
+            ] or names
             spoke = [(at, name) for at, name, _ in ctx.bodies if at < pos]
             if spoke and (not names or spoke[-1][0] > names[-1][0]):
                 return spoke[-1][1]  # "the group said" after "a review by Recovery Advocates of Indiana found"
@@ -1587,6 +1602,7 @@ def _org_alias(ctx: _Ctx, alias: str, pos: int) -> str | None:
     return None
 
 
+_AT_BEFORE_RE = re.compile(r"\bat\s+(?:the\s+)?$")
 _FIRSTNAME_BEFORE_RE = re.compile(r"(?:^|[^\w.])((?:[A-Z]\.){1,3}|[A-Z][a-z\u00e0-\u00ff'\u2019-]+)\s+$")
 
 
@@ -1724,7 +1740,8 @@ def _caps_run(toks: list[str]) -> list[str]:
     caps: list[str] = []
     run: list[str] = []
     for t in toks:
-        if t[:1].isupper() or (run and t.lower() in _CONNECTORS):
+        # "Ohio 911 Program Office": a number inside a name is part of it
+        if t[:1].isupper() or (run and (t.lower() in _CONNECTORS or t.isdigit())):
             run.append(t)
         else:
             if run:
@@ -1732,7 +1749,7 @@ def _caps_run(toks: list[str]) -> list[str]:
             run = []
     if run:
         caps = run
-    while caps and caps[-1].lower() in _CONNECTORS:
+    while caps and (caps[-1].lower() in _CONNECTORS or caps[-1].isdigit()):
         caps.pop()
     while caps and caps[0].lower() in _CONNECTORS:
         caps.pop(0)
@@ -1748,6 +1765,40 @@ _ON_OWNERS_SITE_RE = re.compile(
 _ADVERB_PARTICIPLE_RE = re.compile(r"\b[a-z]+ly[\s-]+(?:[a-z]+ed|seen|known|read|written)\s+")
 
 
+_NAME_AS_MODIFIER_RE = re.compile(
+    r"\s+(?:program|programs|plan|plans|fund|funds|payments?|grants?|benefits?|rules?|coverage|loans?)\b"
+)
+_BODY_ACRONYM_RE = re.compile(r"\b[A-Z]{2,6}\b")
+
+
+def _body_in_sentence(ctx: _Ctx, pos: int, body: str) -> str | None:
+    """The body the sentence around ``pos`` names before it that "<body> records" refers to: a name with that noun
+    ("department records" after "the Ohio Department of ..."); for "agency", any government body's name or an
+    acronym the text spells out elsewhere ("ICE")."""
+    start = ctx.sentence_starts[max(bisect.bisect_right(ctx.sentence_starts, pos) - 1, 0)]
+    for at, name in ctx.orgs():
+        if not start <= at < pos:
+            continue
+        words = [_POSSESSIVE_S_RE.sub("", w.lower()) for w in name.split()]
+        if body in words or (
+            body == "agency" and any(w in _AGENCY_WORDS for w in words) and not _FACILITY_RE.search(name)
+        ):
+            return name
+    if body != "agency":
+        return None
+    for at, name in ctx.names():  # "in the custody of U.S. Immigration and Customs Enforcement, agency records show"
+        if start <= at < pos and not _looks_personal_name(name.split()) and not _looks_titled(name):
+            # not "the Price Loss Coverage programs": a name that modifies a noun names no body
+            end = ctx.text.find(name, at) + len(name)
+            if not _FACILITY_RE.search(name) and not _NAME_AS_MODIFIER_RE.match(ctx.text, end):
+                return name
+    for m in _BODY_ACRONYM_RE.finditer(ctx.text, start, pos):
+        full = _org_alias(ctx, m.group(), pos)
+        if full:
+            return full
+    return None
+
+
 def _doc_speaker(np: str, ctx: _Ctx, pos: int, subject: str | None) -> str:
     """The issuer of a document when named, else the document's description."""
     # "A widely cited RAND Corporation study": a participle before the noun describes it, cuts nothing off
@@ -1755,6 +1806,9 @@ def _doc_speaker(np: str, ctx: _Ctx, pos: int, subject: str | None) -> str:
     if np.lower().startswith(("its ", "their ")):
         desc = _PARTICIPLE_CUT_RE.sub("", np.split(" ", 1)[1])
         res = (subject.get() if isinstance(subject, _LazySubject) else subject) or desc
+        if desc.lower() in res.lower() or "its " in res.lower():
+            # "Its most recent review found ...": the document is the subject; "its" is the body named before
+            res = _latest_non_person_name(ctx, pos) or desc
         ctx.speakers.append((desc.lower(), res))
         return res
     np = _strip_article(np).replace("\u201c", "").replace("\u201d", "").replace('"', "")
@@ -1811,7 +1865,9 @@ def _doc_speaker(np: str, ctx: _Ctx, pos: int, subject: str | None) -> str:
         (t.lower() for t in toks[-3:-1] if t.lower() in _GOVERNMENT_BODY_WORDS and (t.islower() or t is toks[0])), None
     )  # "Department records", "department staffing report"; not "Labor Department data", a name
     if 2 <= len(toks) <= 4 and body and toks[-1].lower() in _DOC_NOUNS:
-        full = _org_alias(ctx, body, pos)  # also "a separate bureau analysis", "a department staffing report"
+        # "ICE was holding roughly 61,000 people, according to agency data": the body the sentence names first;
+        # also "a separate bureau analysis", "a department staffing report": the body named before
+        full = _body_in_sentence(ctx, pos, body) or _org_alias(ctx, body, pos)
         if full:  # "agency records show", "department data": the body named before
             ctx.speakers.append((desc.lower(), full))
             return full
@@ -1892,7 +1948,10 @@ def _clean_org(s: str, ctx: _Ctx, pos: int) -> str:
             level = toks[len(toks) - len(caps) - 1] if len(toks) > len(caps) else ""
             s = " ".join(([level] if level in ("state", "city", "county", "federal") else []) + caps)
     parts = _AND_RE.split(s)
-    if len(parts) > 1 and all(p[:1].isupper() for p in parts):
+    # "CBP and ICE", "the Sheriff's Office and the County Board": two bodies; "Housing and Community Development
+    # Department" is one name, its first part no name of its own
+    one_name = len(parts) == 2 and " " not in parts[0] and " " in parts[1] and _is_org_word(parts[1].split()[-1])
+    if len(parts) > 1 and all(p[:1].isupper() for p in parts) and not one_name:
         resolved = []
         for part in parts:
             full = _resolve_alias(ctx, part, pos)
@@ -2326,6 +2385,7 @@ def extract(text: str, published: date | None = None) -> list[Candidate]:
     quotes = _quote_spans(text)
     q_starts = [q[0] for q in quotes]
     ctx = _Ctx(text)
+    ctx.sentence_starts = starts
     by_sent: dict[int, list[_M]] = {}
     for mm in raw:
         i = bisect.bisect_right(starts, mm.start) - 1
@@ -2409,6 +2469,12 @@ def extract(text: str, published: date | None = None) -> list[Candidate]:
                 if issuer:
                     ctx.speakers.append((dm.group(doc).lower(), issuer))
                     named = (issuer, ss + dm.start(by), ss + dm.end(by))
+            did = _DID_REVIEW_RE.match(sent)
+            if did:  # "The Prairie Ledger reviewed the weekly head counts ...": "the review found" later is its
+                issuer = _clean_org(did.group("by"), ctx, ss)
+                if issuer[:1].isupper():
+                    ctx.speakers.append((_REVIEW_NOUNS[did.group("verb").lower()], issuer))
+                    named = (issuer, ss, ss + did.end("by"))
             org_doc = _org_named_doc(sent, ss, ctx)
             if org_doc:
                 ctx.speakers.append(org_doc[0])
@@ -2547,13 +2613,7 @@ def _canonical_speaker(sp: str, c: Candidate, ctx: _Ctx, named: list[tuple[int, 
         return sp
     head, mod = generic.group("head"), generic.group("mod")
     if mod in _GOVERNMENT_BODY_WORDS and head in _DOC_NOUNS:
-        # "... died in the custody of U.S. Immigration and Customs Enforcement, agency records show": the body the
-        # sentence names; with none named in it, which agency is meant is left to the editor
-        lo = c.start - max(c.sentence.find(c.surface), 0)
-        for at, name in reversed(ctx.names()):
-            if lo <= at < lo + len(c.sentence) and not _looks_personal_name(name.split()) and not _looks_titled(name):
-                return name
-        return sp
+        return sp  # "agency data" with no body named in its sentence: which agency is meant is the editor's call
     if mod and mod not in _REFERRING_MODIFIERS:
         return sp  # "city payroll records", "county health department": described, not referred back to
     if head in _OUTLET_NOUNS:  # "The newspaper found" after "the Big Sky Dispatch reported"
@@ -2627,6 +2687,18 @@ _SURVEYED_RE = re.compile(
     r"\b(?P<by>[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&'\u2019.-]*)+)(?:,(?:[^,;]|,(?=\d)){1,100},)?\s+"
     r"(?:surveyed|polled)\b"
 )
+_DID_REVIEW_RE = re.compile(
+    r"^(?P<by>(?:The\s+)?[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&'\u2019.-]*)*)\s+(?:also\s+)?"
+    r"(?P<verb>reviewed|analyzed|analysed|examined|audited|studied)\b"
+)
+_REVIEW_NOUNS = {
+    "reviewed": "review",
+    "analyzed": "analysis",
+    "analysed": "analysis",
+    "examined": "review",
+    "audited": "audit",
+    "studied": "study",
+}
 _REF_SURVEYED_RE = re.compile(r"^(?P<by>[Tt]he\s+(?:[a-z]+\s+)?[a-z]+)\s+(?:also\s+)?(?:surveyed|polled)\b")
 _SAID_IN_DOC_SCAN_RE = re.compile(
     r"\b(?P<by>[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&'\u2019.-]*)*)"
@@ -2696,7 +2768,7 @@ _RESPONDENT_NUM_RE = re.compile(
     re.I,
 )
 _DOC_NP_RE = re.compile(
-    r"\b(?:an?|the|this|that)\s+(?:[\u201c\"]?[\w-]+\s+){0,3}?(?:memo|report|proposal|plan|document|study|audit|"
+    r"\b(?:an?|the|this|that|its|their)\s+(?:[\u201c\"]?[\w-]+\s+){0,3}?(?:memo|report|proposal|plan|document|study|audit|"
     r"analysis|poll|survey|filing|letter|review|presentation|budget)\b",
     re.I,
 )
@@ -2744,6 +2816,14 @@ _OBJECT_RELATIVE_RE = re.compile(
 )
 _OBJECT_REL_VERBS = frozenset("says said estimates estimated recommends recommended considers considered calls".split())
 _OBJECT_REL_AFTER_RE = re.compile(r"\s+(?:is|are|was|were|would\s+be|will\s+be|should\s+be)\b")
+# a reporting verb with a noun phrase for object, then a clause of the article's: "warned of ruin, and in the end"
+_NP_OBJECT_CLAUSE_END_RE = re.compile(r"\s+(?:of|about|against)\s+[a-z][a-z\s-]{0,40}?(,\s+(?:and|but)\s|;|:)")
+_REDUCED_RELATIVE_NP_RE = re.compile(r"(?:a|an|the)\s+(?:(?!(?:by|of|from|at|in|for|with|the)\b)[a-z-]+\s+){1,3}[A-Z]")
+_REL_VERB_AFTER_RE = re.compile(r"\s+(?:could|would|will|is|was|are|were|has|had|may|might|can|costs?)\b")
+_PARTICIPLE_LEAD_RE = re.compile(
+    r"[A-Z][a-z]+(?:ing|ed)\s+(?:to|from|on|in|with|by|at|for|about|the|a|an|its|their|his|her|that|this|these)\b"
+)
+_NAME_ONLY_RE = re.compile(r"[A-Z][\w&.'\u2019-]*(?:\s+(?:(?:of|for|and|the|&)\s+)*[A-Z][\w&.'\u2019-]*){0,6}")
 _APPOSITIVE_REL_RE = re.compile(r"^(?:a|an|the)\s+[^,]*?\b(?:who|whose)\s", re.I)
 _PAST_REQUEST_BEFORE_RE = re.compile(
     r"(?:\bhad\s+|\b(?:after|when|before|until|because|since|once)\s+(?:[\w'\u2019-]+\s+){0,5})$", re.I
@@ -2765,6 +2845,12 @@ def _clause_start(before: str, body_off: int) -> tuple[int, re.Match | None]:
             "," in before[bm.end() :] or _RESPONDED_RE.match(before, bm.end())  # "of the 840 who responded said"
         ):
             continue
+        if (
+            _SAID_BOUND_RE.match(bm.group())
+            and _REL_BOUND_RE.search(before, 0, bm.start())
+            and "," in before[bm.end() :]
+        ):
+            continue  # "Ruth Abernathy, the Democrat who wrote the law, said": the verb of a relative clause
         return max(bm.end(), body_off), bm
     return body_off, None
 
@@ -2933,8 +3019,17 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
                 run, run_start = [ps_clean[: dm.end("doc")]], a + sent[a:b].find(ps_clean)  # of the NP are its own
                 doc_np_end = ss + run_start + dm.end("doc")
                 break
-            if inside and _APPOSITIVE_REL_RE.match(ps_clean):
+            if (inside or not run) and _APPOSITIVE_REL_RE.match(ps_clean):
                 continue  # "Priya Raman, a lawyer who has practiced for 19 years, said": her description, not her claim
+            if (
+                inside
+                and not run
+                and _DET_RE.match(ps_clean.lower())
+                and not _FINITE_RE.search(ps_clean)
+                and _NAME_ONLY_RE.fullmatch(sent[body_off:a].strip(" ,"))
+            ):
+                # "UnitedHealthcare, the largest carrier with roughly 8.4 million enrollees, said": its description
+                continue
             rel = _OBJECT_RELATIVE_RE.search(ps_clean) if inside and not run and verb in _OBJECT_REL_VERBS else None
             if rel and _OBJECT_REL_AFTER_RE.match(sent, m.end()):
                 # "well below the 95% the Centers for Disease Control and Prevention says is needed": its figure
@@ -2969,8 +3064,8 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
                 break
             if not run and _INSERTED_PP_RE.match(ps_clean) and a > cstart:
                 continue  # "X, in a 68-page report released Thursday, found", "X, 58, of Rio Seco County said"
-            if _PREP_START_RE.match(ps_clean) or _FINITE_RE.search(ps_clean):
-                break
+            if _PREP_START_RE.match(ps_clean) or _FINITE_RE.search(ps_clean) or _PARTICIPLE_LEAD_RE.match(ps_clean):
+                break  # also "Extrapolating to the full program, the report estimated": an adverbial, no speaker
             last_word = ps_clean.rsplit(None, 1)[-1]
             if not run and last_word.lower() in ("he", "she", "they", "we") and last_word != ps_clean:
                 run, run_start = [last_word], b - len(last_word)  # "told the Ledger he expects"
@@ -3067,7 +3162,9 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
         speaker, cls = _speaker_from_np(np_raw, ctx, a_pos, subject)
         if not speaker:
             continue
-        if cls != "person" and _POSSESSIVE_S_RE.sub("", speaker.split()[-1].lower()) in _ROLE_WORDS:
+        described = _DET_RE.match(np_raw) and not _FINITE_RE.search(sent, body_off, run_start)
+        if cls != "person" and (described or _POSSESSIVE_S_RE.sub("", speaker.split()[-1].lower()) in _ROLE_WORDS):
+            # also "Kelsey Marr, a dispatcher for nine years and a steward with AFSCME Local 2148, said": hers
             lead = _LEAD_NAME_RE.match(sent, body_off)
             if lead and lead.end() <= run_start and _looks_personal_name(lead.group(1).split()):
                 # "Daniel Reyes, the institute's research director and the analysis's lead author, estimated"
@@ -3087,12 +3184,18 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
         trailing = bool(
             run_start
             and not coordinated
+            # "..., a deal Sheriff Dale Pruitt says could bring in $6 million": his figure is in the relative clause
+            and not (_REDUCED_RELATIVE_NP_RE.match(np_raw) and _REL_VERB_AFTER_RE.match(sent, m.end()))
             and not takes_object  # "..., the medical examiner listed a condition": a clause, not an attribution
             and not subordinate  # "..., while Smith said 40 workers quit": Smith's clause only
             and _LETTER_RE.search(sent, body_off, run_start)
             and (sent[:run_start].rstrip().endswith(",") or (mention_before and not mention_after and not relative))
         )
         np_s = ss + run_start
+        scope_end = se
+        np_object = None if trailing else _NP_OBJECT_CLAUSE_END_RE.match(sent, m.end())
+        if np_object:  # "landlords warned of ruin, and in the end the council voted to cap rents at 4%": theirs ends
+            scope_end = ss + np_object.end(1)
         anchors.append(
             _Anchor(
                 speaker,
@@ -3102,7 +3205,7 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
                 doc_np_end or ss + m.start(),
                 a_pos,
                 ss + scope_from if trailing else (doc_np_end or ss + m.end()),
-                se,
+                scope_end,
                 trailing,
             )
         )
@@ -3784,6 +3887,8 @@ def _ranges(text: str, ms: list[_M]) -> None:
                 a.value *= 7  # "two to three weeks": days, as the second number
             elif "decade" in b_surface:
                 a.value *= 10
+            elif "cent" in b_surface and "per" not in b_surface:
+                a.value /= 100  # "between 18 and 27 cents"
         if a.unit == b.unit == "USD" and not _SCALE_END_RE.search(text[a.start : a.end]):
             sm = _SCALE_TAIL_RE.search(text[b.start : b.end])
             if sm:
@@ -3816,7 +3921,7 @@ def _finish_sentence(text, ss, se, sent, mentions, anchors, quotes, q_starts, qu
     for idx, mm in enumerate(mentions):
         if mm.unit == "count" and any(a.cls == "anon" and a.np_start <= mm.start < a.np_end for a in anchors):
             continue  # "two DHS officials said": the source's description, not a claim
-        before = text[max(ss, mm.start - 60) : mm.start]
+        before = text[max(ss, mm.start - 100) : mm.start]
         qual = _qualifier(text, mm, before)
         value = mm.value
         if _MINUS_RE.search(before) or (
@@ -3962,7 +4067,9 @@ _THAN_AFTER_RE = re.compile(r"\s*\w+(?:\s+[a-z]+){0,2}?\s+(?:than|over|above|bel
 _SHARE_OF_RE = re.compile(r"\s+of\b")
 _LIST_GAP_RE = re.compile(r"(?:\s+[\w.]+){0,4}?(?:,\s+|\s+and\s+|,\s+and\s+)", re.I)
 _ABOVE_RE = re.compile(r"\s+(?:above|below|ahead\s+of|behind)\b")  # "running 14% above pre-pandemic pace"
-_COMPARATIVE_RE = re.compile(r"\s*(?:larger|higher|bigger|greater|smaller|lower)\b")
+_COMPARATIVE_RE = re.compile(
+    r"\s*(?:larger|higher|bigger|greater|smaller|lower|fewer|more|less)\b"
+)  # "18% fewer people"
 
 
 def _qualifier(text: str, mm: _M, before: str) -> str:

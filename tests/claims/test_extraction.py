@@ -1503,3 +1503,81 @@ def test_referents_and_relative_clauses_while_blind16_was_written():
         "close 700 cases a year."
     )
     assert one(text, "700").speaker == "Paul Lindqvist"
+
+
+def test_not_mentions_and_changes_after_blind16():
+    text = (
+        '"My rent went up $275 last year. I\'m 67. Where do I go?" she asked. Maria Delgado, who has Type 1 '
+        "diabetes, pays $35. Under 725 ILCS 5/110-6.1, judges may hold people. The county 911 center answered 88% "
+        "of calls, NewsChannel 7 found."
+    )
+    assert [x.surface for x in extract(text, published=PUB)] == ["$275", "$35", "88%"]
+    text = "Illinois jails held 18% fewer people. It trimmed the list of services requiring authorization by about 10%."
+    assert one(text, "18%").value == -18 and one(text, "18%").kind == "change"
+    assert one(text, "10%").value == -10 and one(text, "10%").kind == "change"
+    text = "The credit returned between 18 and 27 cents in revenue for each dollar."
+    assert one(text, "18").value == Decimal("0.18") and one(text, "18").unit == "USD"
+
+
+def test_attribution_shapes_blind16_revealed():
+    text = (
+        "Tenants packed City Hall, landlords warned of ruin, and in the end the council voted to cap rent increases "
+        "at 4%. Enforcing the cap will cost $1.8 million a year, the city's Office of Budget and Management "
+        "projected in a memo to council members."
+    )
+    assert one(text, "4%").speaker is None
+    assert one(text, "$1.8 million").speaker == "Office of Budget and Management"
+    text = (
+        "State Sen. Ruth Abernathy, the Montgomery County Democrat who wrote the law, said she plans to cap supplies "
+        "at $100. UnitedHealthcare, the largest carrier with roughly 8.4 million enrollees, said it had trimmed the "
+        "list by about 10%."
+    )
+    assert one(text, "$100").speaker == "Ruth Abernathy"
+    assert one(text, "8.4 million").speaker is None
+    assert one(text, "10%").speaker == "UnitedHealthcare"
+    text = (
+        "Kelsey Marr, a dispatcher for nine years and a steward with AFSCME Local 2148, said pay is $19.85 an hour. "
+        "The Marlow County board voted to set aside up to 150 beds, a deal Sheriff Dale Pruitt says could bring in "
+        "more than $6 million a year."
+    )
+    assert one(text, "$19.85").speaker == "Kelsey Marr"
+    assert one(text, "150").speaker is None
+    assert one(text, "$6 million").speaker == "Dale Pruitt"
+
+
+def test_documents_and_bodies_after_blind16():
+    text = (
+        "The Prairie Ledger reviewed the weekly head counts. Jail populations fell from 18,947 to 15,522, the review "
+        "found."
+    )
+    assert (one(text, "15,522").speaker, one(text, "15,522").attribution_kind) == ("Prairie Ledger", "reported")
+    text = (
+        "The HHS Office of Inspector General said in a report released Tuesday that 14% of denials broke the rules. "
+        "Extrapolating to the full program, the report estimated that plans issued 3.2 million denials."
+    )
+    assert one(text, "3.2 million").speaker == "HHS Office of Inspector General"
+    text = (
+        "That number comes from the Independent Fiscal Office. Its most recent review found the credit returned 18 "
+        "cents on the dollar. The Pennsylvania Film Industry Association released its own study in the fall that "
+        "pegged the return at $1.84 for every dollar."
+    )
+    assert one(text, "18 cents").speaker == "Independent Fiscal Office"
+    assert one(text, "$1.84").speaker == "Pennsylvania Film Industry Association"
+    text = (
+        "New filings fell to roughly 61,000, the Transactional Records Access Clearinghouse at Syracuse University "
+        "found. The backlog stood at about 3.4 million, the group said. It covers roughly 61,000 apartments, or "
+        "about 58 percent, according to the Housing and Community Development Department."
+    )
+    assert one(text, "3.4 million").speaker == "Transactional Records Access Clearinghouse"
+    assert one(text, "58 percent").speaker == "Housing and Community Development Department"
+    text = (
+        "U.S. Immigration and Customs Enforcement runs the program. ICE was holding roughly 61,000 people as of "
+        "May 31, according to agency data. ConnectPath Correctional Services paid the Ohio Department of "
+        "Rehabilitation and Correction a commission of 48 percent, according to department records. The Education "
+        "Department's annual report card put the rate at 24.3 percent."
+    )
+    assert one(text, "61,000").speaker == "U.S. Immigration and Customs Enforcement"
+    assert one(text, "48 percent").speaker == "Ohio Department of Rehabilitation and Correction"
+    assert one(text, "24.3 percent").speaker == "Education Department"
+    text = "Records from the Ohio 911 Program Office show the center met that mark on 71.4% of calls."
+    assert one(text, "71.4%").speaker == "Ohio 911 Program Office"
