@@ -356,7 +356,8 @@ _TITLE_WORDS = frozenset(
     "senior deputy lt col sgt capt gen adm councilman councilwoman councilmember treasurer comptroller auditor "
     "controller pastor rev dean provost trustee member alderman alderwoman supervisor commander detective agent "
     "trooper patrolman assessor recorder coroner defender engineer planner architect surgeon physician warden marshal "
-    "actuary ombudsman ombudsperson registrar magistrate solicitor chaplain liaison consultant examiner".split()
+    "actuary ombudsman ombudsperson registrar magistrate solicitor chaplain liaison consultant examiner regent "
+    "selectman selectwoman".split()
 )
 _OUTLET_RE = re.compile(
     r"(?:\b(?:The\s+)?(?:Washington\s+Post|Washington\s+Times|Washington\s+Examiner|New\s+York\s+Times|"
@@ -1049,7 +1050,7 @@ _V_AMBIG = (
 _V_WEAK = (
     r"found|show|shows|showed|listed|counted|recorded|indicated|indicates|suggested|suggests|expects(?!\s+to\b)|"
     r"outlined|outlines|lays\s+out|laid\s+out|seeks|sought|asks\s+for|asked\s+for|calls\s+for|"
-    r"called\s+for|requests|requested|tallied|documented|concluded|concludes|credited|credits|blamed|blames|"
+    r"called\s+for|call\s+for|requests|requested|tallied|documented|concluded|concludes|credited|credits|blamed|blames|"
     r"recommended|recommends|urged|urges|touted|touts|boasted|boasts|highlighted|highlights|analyzed|analysed|"
     r"identified|reviewed|examined|indicate|attributes|attributed|classified|classifies"
 )
@@ -1177,11 +1178,11 @@ _DOC_RELCL_RE = re.compile(
     r"^(?P<doc>(?:[\w'\u2019-]+\s+){0,3}?(?:figures|data|numbers|statistics|records|estimates|projections|"
     r"documents|report|survey|memo|results|findings|tallies|counts|rosters|tracker|filings|scores|ratings|logs|"
     r"reports|audits|inspections|order|orders|request|requests|plan|proposal|letter|notice|rule|summary|analysis|"
-    r"study|audit|budget|guidance))\s+(?:that\s+)?"
+    r"study|audit|budget|guidance|schedule|figures))\s+(?:that\s+)?"
     r"(?P<by>(?:the|its|their|his|her)\s+[\w'\u2019.\s&-]+?|(?-i:[A-Z])[\w'\u2019.\s&-]*?)\s+"
     r"(?:released|published|issued|compiled|provided|reported|posted|shared|made\s+public|filed|sent|gave|keeps|"
     r"conducted|commissioned|ran|publishes|releases|posts|maintains|collects|collected|tracks|tracked|submitted|"
-    r"submits|compiles|provides|issues|reports)\b",
+    r"submits|compiles|provides|issues|reports|approved|adopted|set)\b",
     re.I,
 )
 _POSSESSIVE_RE = re.compile(r"^(?P<owner>.+?)['\u2019]s?\s+(?P<rest>[^'\u2019]+)$")
@@ -1271,7 +1272,9 @@ _BY_COUNT_NP_RE = re.compile(
 _PRONOUN_OWNER_RE = re.compile(r"(his|her)\s+(?:own\s+)?(?:count|estimate|tally|calculations?|reckoning|math)\b", re.I)
 _COMPARISON_AFTER_RE = re.compile(
     r",\s+(?:down|up)\s+from\b|,\s+compared\s+(?:with|to)\b|,\s+meaning\b|,\s+including\b|,\s+which\s+means\b"
+    r"|,\s+(?:still\s+|well\s+|far\s+)?(?:below|above|short\s+of)\b"  # "..., still below the $11,800 it reached"
 )
+_SAYS_RE = re.compile(r"\b(?:says|said|estimates|estimated|reported|reports|recommends)\b")
 _PASSIVE_BY_RE = re.compile(r"\s+by\s+(?P<np>(?:the\s+)?[A-Z][^,;.]*?)(?=,|;|\.\s|\.?$)")
 _ACC_STOP_RE = re.compile(r",(?!\d)|;|\s[\u2014\u2013]\s|[.!?]?[\"\u201d]?\s*$")
 _THAT_END_RE = re.compile(r"\b(?:that|which)\s+$")
@@ -1569,6 +1572,10 @@ def _org_alias(ctx: _Ctx, alias: str, pos: int) -> str | None:
             at = name_words.index(low[-1])
             if at == len(name_words) - 1 or name_words[at + 1] in ("of", "for", "on"):
                 return name
+        if containing and len(low) == 1:
+            # "the system" in "the Northland State University System Board of Regents": the body the noun heads
+            words = containing[0].split()
+            return " ".join(words[: [w.lower() for w in words].index(low[-1]) + 1])
         if containing:
             return containing[0]
         if low[0] in _COMPANY_WORDS and len(low) == 1:  # "the company": the latest name not a person's
@@ -1674,6 +1681,11 @@ def _resolve_alias(ctx: _Ctx, sp: str, pos: int) -> str:
                 full = _strip_article(_norm_ws(found.group(1) + cap))
                 if len(full.split()) > len(st):
                     return full
+        if len(st) == 1 and st[0].islower() and _is_plural(head):
+            cap = head.capitalize()  # "the regents" for the "Northland State University System Board of Regents"
+            for at, name in reversed(ctx.orgs()):
+                if at < pos and cap in name.split():
+                    return name
     return stripped
 
 
@@ -2742,7 +2754,7 @@ _ANCHOR_START_RE = re.compile(
     r"conceded|concedes|cautioned|cautions|emphasized|stressed|calculated|recalled|pledged|pledges|promised|"
     r"promises|vowed|vows|reported|claims|reports|estimates|projects|projected|forecasts|notes|lists|finds|counts|"
     r"found|show|shows|showed|listed|counted|recorded|indicated|indicates|suggested|suggests|expects|outlined|"
-    r"outlines|lays|laid|seeks|sought|asks|asked|calls|called|requests|requested|tallied|documented|concluded|"
+    r"outlines|lays|laid|seeks|sought|asks|asked|calls|called|call|requests|requested|tallied|documented|concluded|"
     r"concludes|estimate|project|forecast|predict|report|claim|find|calculate|credited|credits|blamed|blames|recommended|recommends|urged|urges|touted|touts|boasted|boasts|"
     r"highlighted|highlights|analyzed|analysed|identified|reviewed|examined|indicate|attributes|attributed|"
     r"classified|classifies|writing)\b"
@@ -2939,7 +2951,12 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
             leading = not sent[body_off : m.start()].strip(" ,")
             np_s = ss + m.end()
             scope_start, scope_end = ss, se if leading else a_pos
-            if not leading and not by_count and _COMPARISON_AFTER_RE.match(rest, len(np_raw)):
+            if (
+                not leading
+                and not by_count
+                and _COMPARISON_AFTER_RE.match(rest, len(np_raw))
+                and not _SAYS_RE.search(rest, len(np_raw))  # "well below the 95% the CDC says is needed": the CDC's
+            ):
                 scope_end = se  # "..., according to the USDA, down from $234.43 in February 2023"
             if by_count and not leading and rest[len(np_raw) :].strip(' .!?"\u201d'):
                 scope_start, scope_end = a_pos, se  # "..., and by the union's estimate 400 jobs were lost"

@@ -1581,3 +1581,24 @@ def test_documents_and_bodies_after_blind16():
     assert one(text, "24.3 percent").speaker == "Education Department"
     text = "Records from the Ohio 911 Program Office show the center met that mark on 71.4% of calls."
     assert one(text, "71.4%").speaker == "Ohio 911 Program Office"
+
+
+def test_bodies_and_titles_after_blind16():
+    text = (
+        "National guidelines from the National Emergency Number Association call for 90% of calls to be answered "
+        "within 15 seconds."
+    )
+    assert one(text, "90%").speaker == "National Emergency Number Association"
+    text = (
+        "The Northland State University System Board of Regents voted Thursday. Tuition remains $9,870 a year, "
+        "according to the fee schedule the regents approved. Enrollment hit 142,300 students, according to census "
+        "figures the system released Monday. Regent Thomas Albrecht warned that the backlog has grown to $870 million."
+    )
+    assert one(text, "$9,870").speaker == "Northland State University System Board of Regents"
+    assert one(text, "142,300").speaker == "Northland State University System"
+    assert one(text, "$870 million").speaker == "Thomas Albrecht"
+    text = (
+        "Support per student stands at $10,940, according to the Legislative Fiscal Bureau, still below the $11,800 "
+        "it reached in fiscal 2008."
+    )
+    assert one(text, "$11,800").speaker == "Legislative Fiscal Bureau"
