@@ -101,6 +101,7 @@ SPLITS = {
         "as blind5, twelve texts, written after the fixes blind15 prompted",
         "precision 0.954, recall 0.988, qualifier 0.996, speaker 0.828 (n=198), unattributed given a speaker 3/50",
     ),
+    "blind17": ("as blind5, twelve texts, written after the fixes blind16 prompted", ""),
 }
 
 
