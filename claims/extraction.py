@@ -1178,7 +1178,7 @@ _DOC_RELCL_RE = re.compile(
     r"^(?P<doc>(?:[\w'\u2019-]+\s+){0,3}?(?:figures|data|numbers|statistics|records|estimates|projections|"
     r"documents|report|survey|memo|results|findings|tallies|counts|rosters|tracker|filings|scores|ratings|logs|"
     r"reports|audits|inspections|order|orders|request|requests|plan|proposal|letter|notice|rule|summary|analysis|"
-    r"study|audit|budget|guidance|schedule|figures))\s+(?:that\s+)?"
+    r"study|audit|budget|guidance|schedule))\s+(?:that\s+)?"
     r"(?P<by>(?:the|its|their|his|her)\s+[\w'\u2019.\s&-]+?|(?-i:[A-Z])[\w'\u2019.\s&-]*?)\s+"
     r"(?:released|published|issued|compiled|provided|reported|posted|shared|made\s+public|filed|sent|gave|keeps|"
     r"conducted|commissioned|ran|publishes|releases|posts|maintains|collects|collected|tracks|tracked|submitted|"
@@ -2793,7 +2793,7 @@ _AGED_NAME_RE = re.compile(
 _LEAD_NAME_RE = re.compile(r"((?:[A-Z][\w.'\u2019-]+\s+){1,3}[A-Z][\w'\u2019-]+),\s")
 _ROLE_WORDS = _TITLE_WORDS | frozenset("author authors head president expert scholar fellow economist official".split())
 _AS_LEAD_RE = re.compile(r"As\s+(?=(?:the\s+)?[A-Z])")
-_AS_SAID_TAIL_RE = re.compile(r"(?:\s+(?:in|on|last|this|earlier|on)\b[^,]{0,30})?,")
+_AS_SAID_TAIL_RE = re.compile(r"(?:\s+(?:in|on|last|this|earlier)\b[^,]{0,30})?,")
 _SUBORD_START_RE = re.compile(
     r"(?:though|although|while|because|whereas|if|when|unless|since|as|after|before|even\s+as|even\s+though)\s+(?=[A-Z])"
 )
