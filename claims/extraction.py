@@ -322,7 +322,8 @@ _PERSON_NOUNS = frozenset(
     "insiders expert experts analyst analysts prosecutor prosecutors attorney attorneys lawyer lawyers agent agents "
     "officer officers adviser advisers advisor advisors administrator administrators lawmaker lawmakers critics "
     "critic observers diplomat diplomats executive executives manager managers worker workers member members "
-    "someone those individual individuals leader leaders economist economists researchers researcher".split()
+    "someone those individual individuals leader leaders economist economists researchers researcher supervisor "
+    "supervisors".split()
 )
 _ANON_DET = re.compile(
     r"^(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|multiple|some|many|other|another|"
@@ -345,7 +346,8 @@ _ORG_WORDS = frozenset(
     "center centre agency administration commission court police health security patrol service services news "
     "post times group project foundation hall republicans democrats authority board district school county city "
     "state states clearinghouse corporation company inc network coalition party ministry government "
-    "fund bank reserve guard army navy caucus alliance tribune herald journal press examiner division library".split()
+    "fund bank reserve guard army navy caucus alliance tribune herald journal press examiner division library "
+    "utility utilities".split()
 )
 _TITLE_WORDS = frozenset(
     "secretary director chief leader speaker executive manager chair chairman chairwoman chairperson spokesperson "
@@ -357,7 +359,7 @@ _TITLE_WORDS = frozenset(
     "controller pastor rev dean provost trustee member alderman alderwoman supervisor commander detective agent "
     "trooper patrolman assessor recorder coroner defender engineer planner architect surgeon physician warden marshal "
     "actuary ombudsman ombudsperson registrar magistrate solicitor chaplain liaison consultant examiner regent "
-    "selectman selectwoman".split()
+    "selectman selectwoman assemblymember assemblyman assemblywoman".split()
 )
 _OUTLET_RE = re.compile(
     r"(?:\b(?:The\s+)?(?:Washington\s+Post|Washington\s+Times|Washington\s+Examiner|New\s+York\s+Times|"
@@ -378,7 +380,12 @@ _OUTLET_TAIL = frozenset(
 )
 
 
+_CALL_LETTERS_RE = re.compile(r"[KW][A-Z]{2,3}(?:-(?:TV|FM|AM))?")  # a US broadcaster: "KVFN", "WBEZ"
+
+
 def _is_outlet(s: str) -> bool:
+    if _CALL_LETTERS_RE.fullmatch(s.strip()):
+        return True
     toks = s.split()
     if not toks or toks[-1].strip(".,").lower() not in _OUTLET_TAIL and not s.lower().startswith("daily "):
         return False
@@ -440,6 +447,7 @@ _MASK_DIGIT_RE = re.compile(
     r"|\b\d{1,2}\s(?:in\sthe\s(?:morning|afternoon|evening)|at\snight|o['\u2019]clock)\b)"
     r"|(?P<uscode>\b\d+\s+(?:U\.S\.C\.|USC|C\.F\.R\.|CFR|FR|Fed\.\s?Reg\.|Stat\.|U\.S\.\s\d|F\.\s?(?:\dd|Supp\.)|ILCS)"
     r"(?:\s*\u00a7+|\s+(?:Parts?|Sec\.|Section))?\s*[\w().-]*\d[\w().-]*)"  # "45 CFR Part 180"
+    r"|(?P<reporter>\b\d+\s+(?:I\s?&\s?N\s+Dec\.|S\.\s?Ct\.|L\.\s?Ed\.(?:\s?2d)?)\s+\d+)"  # "29 I&N Dec. 216"
     r"|(?P<emergency>(?<![\d$.,])911(?![\d,]|\.\d|\s?(?:%|percent|million|billion|thousand)))"  # "911 calls"
     r"|(?P<station>\b\d{1,2}\s(?=(?:News|Investigates|Eyewitness\s+News|On\s+Your\s+Side)\b))"  # "7 News"
     r"|(?P<paren>\b\d+[a-z]?(?:\([a-z0-9]{1,4}\))+|(?<=[a-z0-9]\))\(\d{1,4}\))"  # 212(d)(5); category (c)(8)
@@ -450,7 +458,7 @@ _MASK_DIGIT_RE = re.compile(
     r"|(?P<tally>\b\d{1,3}\s?[-\u2013]\s?\d{1,3}\b(?!\s?(?:%|percent|per\s?cent|years?|months?|days?|"
     r"weeks?|million|billion|thousand|[a-z]+s\b)))"
     r"|(?P<age>\b\d{1,3}-(?:year|month|week|day)s?-old\b)"
-    r"|(?P<address>\b\d{1,5}\s(?:[NSEW]\.?\s)?(?:[A-Z][a-z]+\s){1,3}(?:St\.|Street|Ave\.|Avenue|Blvd\.|Boulevard|Road|Rd\.|"
+    r"|(?P<address>\b\d{1,5}\s(?:[NSEW]\.?\s)?(?:[A-Z][a-z]*\s){1,3}(?:St\.|Street|Ave\.|Avenue|Blvd\.|Boulevard|Road|Rd\.|"
     r"Lane|Drive|Way|Place|Plaza|Parkway|Pkwy\.|Highway|Court|Ct\.|Terrace|Circle|Square|Pike|Turnpike|Trail)(?!\w))"
     r"|(?P<year>(?<![\d,.$])(?:1[89]\d\d|20\d\d)(?!\d|,\d|\.\d)(?!\s?(?:%|percent|per\s?cent|million|billion|"
     r"thousand)))"
@@ -1242,7 +1250,8 @@ _TITLED_NAME_RE = re.compile(
     r"[Ss]pokes(?:person|man|woman)|Judge|Justice|Dr\.|Mr\.|Mrs\.|Ms\.|Mayor|Gov\.|Governor|Sen\.|Senator|Rep\.|"
     r"Representative|President|Superintendent|Commissioner|Attorney|[Aa]dviser|[Aa]dvisor|Sheriff|Minister|"
     r"Prosecutor|Professor|Administrator|Ambassador|General|Counsel|[Ll]awyer|[Ee]conomist|[Aa]nalyst|Officer|"
-    r"Inspector|Chancellor|[Cc]lerk|[Dd]irector|[Ss]ecretary)\s+((?:[A-Z][\w'\u2019.-]*\s+){0,2}[A-Z][\w'\u2019-]+)"
+    r"Inspector|Chancellor|[Cc]lerk|[Dd]irector|[Ss]ecretary|Trustee|Regent|Assembly(?:member|man|woman)|"
+    r"Council(?:member|man|woman)|Alder(?:man|woman))\s+((?:[A-Z][\w'\u2019.-]*\s+){0,2}[A-Z][\w'\u2019-]+)"
 )
 _PREPS = frozenset("of in at from with on for among by to about".split())
 _CONNECTORS = frozenset(("of", "for", "and", "on", "&", "the", "de", "at"))
@@ -1488,7 +1497,14 @@ def _spells_acronym(letters: str, name: str) -> bool:
     raw = [w.replace(".", "").upper() for w in name.split()]
     lead = 1 if raw and raw[0] == "US" else 0  # "USDA", "DA" and "CBP" for "U.S. Department of Agriculture" etc.
     words = [
-        (w, i < lead or w.lower() in _ORG_CONNECTORS or (i == lead and w.lower() in _AGENCY_WORDS))
+        (
+            w,
+            i < lead
+            or w.lower() in _ORG_CONNECTORS
+            or (i == lead and w.lower() in _AGENCY_WORDS)
+            # "CMS": Centers for Medicare & Medicaid Services, the pair sharing its initial
+            or (i >= 2 and raw[i - 1] in ("&", "AND") and raw[i - 2][:1] == w[:1]),
+        )
         for i, w in enumerate(raw)
     ]
     needed = sum(1 for _, optional in words if not optional)
@@ -1617,7 +1633,8 @@ _TITLE_START_RE = re.compile(
     r"\b(?:secretary|director|chief|leader|speaker|executive|manager|chair|chairman|chairwoman|spokesperson|spokesman|"
     r"spokeswoman|judge|justice|dr|mr|mrs|ms|mayor|gov|governor|sen|senator|rep|representative|president|"
     r"superintendent|commissioner|attorney|adviser|advisor|sheriff|minister|prosecutor|professor|administrator|"
-    r"ambassador|general|counsel|lawyer|economist|analyst|officer|inspector|chancellor|clerk)\b"
+    r"ambassador|general|counsel|lawyer|economist|analyst|officer|inspector|chancellor|clerk|trustee|regent|"
+    r"assemblymember|assemblyman|assemblywoman|councilmember|councilman|councilwoman|alderman|alderwoman)\b"
 )
 
 
@@ -1769,8 +1786,8 @@ def _caps_run(toks: list[str]) -> list[str]:
 
 
 _ON_OWNERS_SITE_RE = re.compile(
-    r"\b(?:posted|published|listed|available)\s+(?:on|to)\s+(?P<owner>(?:the\s+)?[\w&.'\u2019 -]{2,60}?)['\u2019]s?\s+"
-    r"(?:web\s?site|site|web\s+page|portal|dashboard)\b"
+    r"\b(?:posted|published|listed|available)\s+(?:on|to)\s+(?:(?P<owner>(?:the\s+)?[\w&.'\u2019 -]{2,60}?)['\u2019]s?|its|their)"
+    r"\s+(?:web\s?site|site|web\s+page|portal|dashboard)\b"
 )
 
 
@@ -1783,11 +1800,20 @@ _NAME_AS_MODIFIER_RE = re.compile(
 _BODY_ACRONYM_RE = re.compile(r"\b[A-Z]{2,6}\b")
 
 
+def _sentence_start(ctx: _Ctx, pos: int) -> int:
+    return ctx.sentence_starts[max(bisect.bisect_right(ctx.sentence_starts, pos) - 1, 0)]
+
+
+def _first_body_in_sentence(ctx: _Ctx, pos: int) -> str | None:
+    start = _sentence_start(ctx, pos)
+    return next((name for at, name in ctx.orgs() if start <= at < pos), None)
+
+
 def _body_in_sentence(ctx: _Ctx, pos: int, body: str) -> str | None:
     """The body the sentence around ``pos`` names before it that "<body> records" refers to: a name with that noun
     ("department records" after "the Ohio Department of ..."); for "agency", any government body's name or an
     acronym the text spells out elsewhere ("ICE")."""
-    start = ctx.sentence_starts[max(bisect.bisect_right(ctx.sentence_starts, pos) - 1, 0)]
+    start = _sentence_start(ctx, pos)
     for at, name in ctx.orgs():
         if not start <= at < pos:
             continue
@@ -1818,9 +1844,13 @@ def _doc_speaker(np: str, ctx: _Ctx, pos: int, subject: str | None) -> str:
     if np.lower().startswith(("its ", "their ")):
         desc = _PARTICIPLE_CUT_RE.sub("", np.split(" ", 1)[1])
         res = (subject.get() if isinstance(subject, _LazySubject) else subject) or desc
+        owned = _POSSESSIVE_RE.match(_strip_article(res))
         if desc.lower() in res.lower() or "its " in res.lower():
             # "Its most recent review found ...": the document is the subject; "its" is the body named before
             res = _latest_non_person_name(ctx, pos) or desc
+        elif owned and not owned.group("rest").split()[-1][:1].isupper():
+            # "The agency's federal revenue fell 71%, according to its annual report": the agency's report
+            res = _resolve_alias(ctx, owned.group("owner"), pos)
         ctx.speakers.append((desc.lower(), res))
         return res
     np = _strip_article(np).replace("\u201c", "").replace("\u201d", "").replace('"', "")
@@ -1840,7 +1870,9 @@ def _doc_speaker(np: str, ctx: _Ctx, pos: int, subject: str | None) -> str:
         return res
     site = _ON_OWNERS_SITE_RE.search(np)
     if site:  # "penalty notices posted on the agency's website": the agency's
-        res = _resolve_alias(ctx, _strip_article(site.group("owner")), pos)
+        owner = site.group("owner") or (subject.get() if isinstance(subject, _LazySubject) else subject)
+        # "on its website": the sentence's subject's, else the first body the sentence names
+        res = _resolve_alias(ctx, _strip_article(owner), pos) if owner else _first_body_in_sentence(ctx, pos) or ""
         if res[:1].isupper():
             return res
     np = _PARTICIPLE_CUT_RE.sub("", np).strip(" ,")
@@ -2079,6 +2111,12 @@ def _speaker_from_np(np: str, ctx: _Ctx, pos: int, subject: str | None = None) -
         return None, "none"
     low = np.lower()
     if low == "it":  # "..., it found": the body or document whose figures the text has been giving
+        subj = subject.get() if isinstance(subject, _LazySubject) else subject
+        name = _strip_article(subj) if subj else ""
+        if name and _NAME_ONLY_RE.fullmatch(name) and " " in name and any(_is_org_word(w) for w in name.split()):
+            # "The American Health Care Association has argued the price is far higher: it estimates ...": the
+            # sentence's subject
+            return _resolve_alias(ctx, name, pos), "org"
         body = next(
             (
                 (name, cls)
@@ -2117,7 +2155,10 @@ def _speaker_from_np(np: str, ctx: _Ctx, pos: int, subject: str | None = None) -
     parts = [p.strip() for p in _COMMA_RE.split(np) if p.strip()]
     parts = [p for p in parts if not _REL_START_RE.match(p)] or parts
     # "Rio Bravo Constructors, the joint venture that won the award": the appositive says it is no person
-    described_as_org = any(_ORG_APPOSITIVE_RE.match(p) for p in parts[1:])
+    # but "Keisha Randall, a utility spokeswoman" is a person
+    described_as_org = any(
+        _ORG_APPOSITIVE_RE.match(p) and p.split()[-1].lower() not in _PERSON_NOUNS | _TITLE_WORDS for p in parts[1:]
+    )
     if len(parts) > 1:
         np = _pick_part(parts)
     np = _NP_CUT_RE.sub("", np).strip(" ,")
@@ -2478,7 +2519,7 @@ def extract(text: str, published: date | None = None) -> list[Candidate]:
             ):
                 by, doc = ("by", "doc") if dm.groupdict().get("by") else ("owner", "odoc")
                 issuer = _clean_org(dm.group(by), ctx, ss + dm.start(by))
-                if issuer:
+                if issuer and not _WHEN_NAME_RE.fullmatch(issuer):  # not "filed by the end of March"
                     ctx.speakers.append((dm.group(doc).lower(), issuer))
                     named = (issuer, ss + dm.start(by), ss + dm.end(by))
             did = _DID_REVIEW_RE.match(sent)
@@ -2677,9 +2718,11 @@ _IN_DOC_SAID_SCAN_RE = re.compile(
     r"\s+(?:said|says|found|finds|wrote|writes|reported|concluded|estimated)\b"
 )
 _POSTED_DOC_SCAN_RE = re.compile(
-    r"^(?P<by>(?:The\s+)?[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&'\u2019.-]*)*)\s+"
+    # also "... drew scrutiny last week when the Office of the State Auditor released a 64-page review"
+    r"(?:^|\b(?:when|after|as|since|until|before|and)\s+)(?P<by>(?:[Tt]he\s+)?[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&'\u2019.-]*)*)\s+"
     r"(?:posted|released|published|issued|updated|unveiled|put\s+out|filed)\s+(?:its|their|a|an|the)\s+"
-    r"(?:[\w-]+\s+){0,3}?(?P<doc>report|dashboard|data|figures|survey|tracker|analysis|audit|study|estimates|budget)\b"
+    r"(?:[\w-]+\s+){0,3}?(?P<doc>report|dashboard|data|figures|survey|tracker|analysis|audit|study|estimates|budget|"
+    r"review)\b"
 )
 # "a Kansas State University study released in January", "A Minnesota Library Association review": the body whose
 # name modifies the document issued it
@@ -2698,6 +2741,10 @@ _IN_POLL_BY_START_RE = re.compile(
 _SURVEYED_RE = re.compile(
     r"\b(?P<by>[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&'\u2019.-]*)+)(?:,(?:[^,;]|,(?=\d)){1,100},)?\s+"
     r"(?:surveyed|polled)\b"
+)
+_WHEN_NAME_RE = re.compile(
+    rf"(?:{_MONTH_ANY}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Spring|Summer|Fall|Autumn|Winter)"
+    r"(?:\s+\d{1,2})?"
 )
 _DID_REVIEW_RE = re.compile(
     r"^(?P<by>(?:The\s+)?[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&'\u2019.-]*)*)\s+(?:also\s+)?"
@@ -2779,6 +2826,9 @@ _RESPONDENT_NUM_RE = re.compile(
     r"six|seven|eight|nine|\d+)\s+(?:in|out\s+of)\s+(?:two|three|four|five|six|seven|eight|nine|ten|\d+))",
     re.I,
 )
+_BY_NAME_AFTER_RE = re.compile(
+    r"\s+(?:by|from)\s+(?:the\s+)?[A-Z][\w&'\u2019.-]*(?:\s+(?:(?:of|for|and|on|the|&)\s+)*[A-Z][\w&'\u2019.-]*)*"
+)
 _DOC_NP_RE = re.compile(
     r"\b(?:an?|the|this|that|its|their)\s+(?:[\u201c\"]?[\w-]+\s+){0,3}?(?:memo|report|proposal|plan|document|study|audit|"
     r"analysis|poll|survey|filing|letter|review|presentation|budget)\b",
@@ -2807,6 +2857,10 @@ _INSERTED_PP_RE = re.compile(
     r"filing|memo|analysis|speech|testimony|release|review|post|email|news\s+conference|press\s+conference)\b"
     r"|^of\s+(?:the\s+)?[A-Z]"
 )
+# "A utility supervisor, speaking on condition of anonymity because he was not authorized to ..., said": an aside
+_ANONYMITY_ASIDE_RE = re.compile(
+    r",\s+(?:speaking|talking)\s+(?:on\s+(?:the\s+)?condition\s+of\s+anonymity|anonymously|privately)\b[^,;]*(?=,\s*$)"
+)
 _REL_CLAUSE_IN_NP_RE = re.compile(
     r"(?<!,)\s+(?:who|which)\s+(?:was|were|is|are|has|had|have|did|does|spoke|asked|requested)\b"
 )
@@ -2830,8 +2884,12 @@ _OBJECT_REL_VERBS = frozenset("says said estimates estimated recommends recommen
 _OBJECT_REL_AFTER_RE = re.compile(r"\s+(?:is|are|was|were|would\s+be|will\s+be|should\s+be)\b")
 # a reporting verb with a noun phrase for object, then a clause of the article's: "warned of ruin, and in the end"
 _NP_OBJECT_CLAUSE_END_RE = re.compile(r"\s+(?:of|about|against)\s+[a-z][a-z\s-]{0,40}?(,\s+(?:and|but)\s|;|:)")
-_REDUCED_RELATIVE_NP_RE = re.compile(r"(?:a|an|the)\s+(?:(?!(?:by|of|from|at|in|for|with|the)\b)[a-z-]+\s+){1,3}[A-Z]")
-_REL_VERB_AFTER_RE = re.compile(r"\s+(?:could|would|will|is|was|are|were|has|had|may|might|can|costs?)\b")
+_REDUCED_RELATIVE_NP_RE = re.compile(
+    r"(?:a|an|the)\s+(?:(?!(?:by|of|from|at|in|for|with|the)\b)[a-z-]+\s+){1,3}(?:[A-Z]|the\s+[a-z]+$)"
+)
+_REL_VERB_AFTER_RE = re.compile(
+    r"\s+(?:(?:it|they|he|she|we)\s+)?(?:could|would|will|is|was|are|were|has|have|had|may|might|can|costs?)\b"
+)
 _PARTICIPLE_LEAD_RE = re.compile(
     r"[A-Z][a-z]+(?:ing|ed)\s+(?:to|from|on|in|with|by|at|for|about|the|a|an|its|their|his|her|that|this|these)\b"
 )
@@ -2982,6 +3040,9 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
         if verb.split()[0] in ("asked", "requested", "sought") and _PAST_REQUEST_BEFORE_RE.search(sent, 0, m.start()):
             continue  # "Sheriff Pruitt had asked for $1.2 million", "after the only bidder asked for": what happened
         before = sent[: m.start()]
+        aside = _ANONYMITY_ASIDE_RE.search(before)
+        if aside:  # the speaker is what comes before the aside; offsets into ``sent`` stay the same
+            before = before[: aside.start()] + ", "
         rt = _REL_TAIL_RE.search(before)
         scope_from = 0
         if rt and _PREP_START_RE.match(before[before.rfind(",", 0, rt.start()) + 1 : rt.start()].strip()):
@@ -3156,7 +3217,8 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
                     pass
                 described = dm and dm.start() == body_off and before[: bm.start()].rstrip().endswith(",")
                 if dm and not described:  # not "The audit, which examined 26 facilities, found": its description
-                    sp = _doc_speaker(dm.group(), ctx, a_pos, subject)
+                    by = _BY_NAME_AFTER_RE.match(before, dm.end())  # "a survey by Rutgers University that found"
+                    sp = _doc_speaker(dm.group() + (by.group() if by else ""), ctx, a_pos, subject)
                     anchors.append(
                         _Anchor(sp, "doc", False, ss + dm.start(), ss + dm.end(), a_pos, ss + m.end(), se, False)
                     )
@@ -3167,7 +3229,12 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
             clause_tail = not any(w[:1].isupper() for w in run[0].split())
             doc_head = last.split()[-1].lower() in _DOC_NOUNS or " by " in last
             listed = clause_tail and _DET_RE.match(last.lower()) and not _DET_RE.match(run[0].lower())
-            if parenthetical or (clause_tail and doc_head) or last.lower() in _PRONOUNS or listed:
+            # "... 38 counselor and psychologist positions paid for by the ... Grant, KVFN found": the part before the
+            # name holds the figure or begins mid-phrase; the clause it belongs to ends at the comma
+            figure_first = any(run_start <= x[0] < run_start + len(run[0]) for x in m_spans) or (
+                run[0][:1].islower() and not _DET_RE.match(run[0])
+            )
+            if parenthetical or (clause_tail and doc_head) or last.lower() in _PRONOUNS or listed or figure_first:
                 # also "... to firings, buyouts and retirements, an agency spokeswoman said": a list, then the speaker
                 # "... commodity and disaster payments last year, an analysis by the EWG found": the part before
                 # the speaker ends the reported clause
@@ -3253,7 +3320,15 @@ _THAT_GAP_RE = re.compile(r"\s*(?:that\s+)?")
 def _body_reported_by(inner: _Anchor, anchors: list[_Anchor], text: str) -> bool:
     """ "Moreno said the agency expects the increase to draw roughly 400 dentists", "Whitt said her company
     requested 42 workers": editors give the figure to the one who said it, not to the body she speaks of."""
-    if inner.cls != "org" or inner.trailing:
+    if inner.cls != "org":
+        return False
+    if any(
+        # "To pay for it, the utility has proposed raising rates 9.5%, said Keisha Randall, a spokeswoman": hers
+        outer.trailing and outer.cls == "person" and outer.pos > inner.pos and outer.scope_start <= inner.np_start
+        for outer in anchors
+    ):
+        return True
+    if inner.trailing:
         return False
     for outer in anchors:
         if outer is inner or outer.trailing or not outer.speaker:
@@ -3773,8 +3848,11 @@ def _find_mentions(text: str, lower: str, masked: bytearray, cited: set[str]) ->
                     and _SUBJECT_VERB_AFTER_RE.match(text, e)
                     and _COUNT_BEFORE_RE.search(text, max(0, s - 90), s)
                 )
+                # "three caseworkers, down from nine at the start of the year": the other side of a comparison
+                compared = val > 1 and _FROM_BEFORE_RE.search(text, max(0, s - 30), s)
                 if (not hm or hm.group("h").lower() in ("a", "an")) and not partitive and not counted_before:
-                    continue  # a bare spelled-out number needs a noun or a hedge ("closer to six")
+                    if not compared:
+                        continue  # a bare spelled-out number needs a noun or a hedge ("closer to six")
         out.append(mm)
         consumed = mm.end
     for m in _A_DECADE_RE.finditer(lower):

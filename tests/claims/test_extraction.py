@@ -1602,3 +1602,55 @@ def test_bodies_and_titles_after_blind16():
         "it reached in fiscal 2008."
     )
     assert one(text, "$11,800").speaker == "Legislative Fiscal Bureau"
+
+
+def test_attribution_shapes_blind17_revealed():
+    text = (
+        "The programs drew scrutiny last week when the Office of the State Auditor released a 64-page review. The "
+        "review found that 27 municipalities collected $58.3 million. The missing report would be filed by the end "
+        "of March. Trustee Karen Liu, who voted against the contract, said the audit confirmed her fears. "
+        '"The budget assumes we\'ll take in $1.8 million," she said.'
+    )
+    assert one(text, "$58.3 million").speaker == "Office of the State Auditor"
+    assert one(text, "$1.8 million").speaker == "Karen Liu"
+    text = (
+        "To pay for the work, the Riverton Water Utility has proposed raising rates 9.5% next year, said Keisha "
+        "Randall, a utility spokeswoman. A utility supervisor, speaking on condition of anonymity because he was not "
+        "authorized to discuss staffing, said crews had a backlog of about 130 repairs."
+    )
+    assert one(text, "9.5%").speaker == "Keisha Randall"
+    assert (one(text, "130").speaker, one(text, "130").attribution_kind) == ("utility supervisor", "anonymous")
+    text = "Supporters point to a survey by Rutgers University that found 42% of drivers lost their jobs."
+    assert one(text, "42%").speaker == "Rutgers University"
+    text = (
+        "Five area districts together have 38 counselor and psychologist positions paid for by the U.S. Department "
+        "of Education's School-Based Mental Health Services Grant, KVFN found after contacting each district."
+    )
+    assert (one(text, "38").speaker, one(text, "38").attribution_kind) == ("KVFN", "reported")
+    text = (
+        "The Centers for Medicare & Medicaid Services finalized the rule. CMS estimated it would cost about $43 "
+        "billion. The American Health Care Association has argued the price is far higher: it estimates the rule "
+        "would cost $6.8 billion a year."
+    )
+    assert one(text, "$43 billion").speaker == "Centers for Medicare & Medicaid Services"
+    assert one(text, "$6.8 billion").speaker == "American Health Care Association"
+    text = (
+        "The Lansing State Journal reported that roughly 40% of applications were sent back, a problem the department "
+        "says it has fixed."
+    )
+    assert one(text, "40%").speaker == "Lansing State Journal"
+    text = (
+        "The Kentucky Office for Refugees, which passes money from the Office of Refugee Resettlement to local "
+        "agencies, received $18.6 million, according to a budget summary posted on its website. Bluegrass Refugee "
+        "Services laid off staff. The agency's federal revenue fell 71%, according to its annual report."
+    )
+    assert one(text, "$18.6 million").speaker == "Kentucky Office for Refugees"
+    assert one(text, "71%").speaker == "Bluegrass Refugee Services"
+
+
+def test_not_mentions_and_comparisons_after_blind17():
+    text = (
+        "The court sits at 1623 E. J St. In Matter of Yajure Hurtado, 29 I&N Dec. 216, the board ruled. The group "
+        "now has three caseworkers, down from nine at the start of the year."
+    )
+    assert [x.surface for x in extract(text, published=PUB)] == ["three", "nine"]
