@@ -1786,7 +1786,8 @@ def _caps_run(toks: list[str]) -> list[str]:
 
 
 _ON_OWNERS_SITE_RE = re.compile(
-    r"\b(?:posted|published|listed|available)\s+(?:on|to)\s+(?:(?P<owner>(?:the\s+)?[\w&.'\u2019 -]{2,60}?)['\u2019]s?|its|their)"
+    r"\b(?:posted|published|listed|available)\s+(?:on|to)\s+"
+    r"(?:(?P<owner>(?:the\s+)?[\w&.'\u2019 -]{2,60}?)['\u2019]s?|its|their)"
     r"\s+(?:web\s?site|site|web\s+page|portal|dashboard)\b"
 )
 
