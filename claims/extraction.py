@@ -323,7 +323,7 @@ _PERSON_NOUNS = frozenset(
     "officer officers adviser advisers advisor advisors administrator administrators lawmaker lawmakers critics "
     "critic observers diplomat diplomats executive executives manager managers worker workers member members "
     "someone those individual individuals leader leaders economist economists researchers researcher supervisor "
-    "supervisors".split()
+    "supervisors judge judges".split()
 )
 _ANON_DET = re.compile(
     r"^(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|multiple|some|many|other|another|"
@@ -2103,6 +2103,9 @@ def _person_earlier_in_sentence(ctx: _Ctx, pos: int) -> str | None:
     return max(found)[1] if found else None
 
 
+_THE_TITLE_RE = re.compile(r"the\s+(judge|mayor|governor|sheriff|superintendent|commissioner|senator|chancellor)")
+
+
 def _speaker_from_np(np: str, ctx: _Ctx, pos: int, subject: str | None = None) -> tuple[str | None, str]:
     """Clean a raw noun phrase into (speaker, class); class: person, org, outlet, doc, doc_outlet, anon, none."""
     np = _norm_ws(np.strip(" ,.;:\"\u201c\u201d'\u2018\u2019"))
@@ -2127,6 +2130,17 @@ def _speaker_from_np(np: str, ctx: _Ctx, pos: int, subject: str | None = None) -
             None,
         )
         return body if body else (None, "none")
+    titled = _THE_TITLE_RE.fullmatch(low)
+    if titled:  # "The judge said" after "U.S. District Judge Maria Lopez ruled": the judge named before
+        title = titled.group(1)
+        found = None
+        for tm in re.finditer(
+            rf"\b{title.capitalize()}\s+((?:[A-Z][\w'\u2019-]+\s+){{0,2}}[A-Z][\w'\u2019-]+)", ctx.text[:pos]
+        ):
+            if _looks_personal_name(tm.group(1).split()):
+                found = tm.group(1)
+        if found:
+            return _resolve_alias(ctx, found, pos), "person"
     if low in _PRONOUNS:
         kind = _PRONOUNS[low]
         if kind == "person":

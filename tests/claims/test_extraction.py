@@ -1654,3 +1654,16 @@ def test_not_mentions_and_comparisons_after_blind17():
         "now has three caseworkers, down from nine at the start of the year."
     )
     assert [x.surface for x in extract(text, published=PUB)] == ["three", "nine"]
+
+
+def test_judges_after_blind17():
+    text = (
+        "A district judge in western Kansas, who spoke on condition of anonymity because judges may not weigh in, "
+        "said his court had postponed at least 40 trials. U.S. District Judge Maria Lopez ruled Monday. The judge "
+        "said 30 people were held too long."
+    )
+    assert (one(text, "40").speaker, one(text, "40").attribution_kind) == (
+        "district judge in western Kansas",
+        "anonymous",
+    )
+    assert one(text, "30").speaker == "Maria Lopez"
