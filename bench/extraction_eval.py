@@ -105,6 +105,7 @@ SPLITS = {
         "as blind5, twelve texts, written after the fixes blind16 prompted",
         "precision 0.984, recall 0.992, qualifier 0.988, speaker 0.797 (n=192), unattributed given a speaker 0/51",
     ),
+    "blind18": ("as blind5, twelve texts, written after the fixes blind17 prompted", ""),
 }
 
 
