@@ -473,18 +473,23 @@ _MASK_CTX_RE = re.compile(
     rf"|(?P<date>\b{_MONTH_ANY}\s\d{{1,2}}(?:st|nd|rd|th)?(?:\s?[-\u2013]\s?\d{{1,2}})?(?:,?\s\d{{4}})?\b)"
     r"|(?P<uscode>\b(?:U\.S\.C\.|USC|C\.F\.R\.|CFR)\s*(?:\u00a7+\s*)?\d[\w().-]*|\u00a7+\s*\d[\w().-]*)"
     # a dotted abbreviation before a number is a bill or a statute ("S.F. 1290", "K.S.A. 82a-1036"), not "U.S."
-    rf"|(?P<cite>\b(?:H\.\s?R\.|S\.|H\.\s?B\.|S\.\s?B\.|(?!U\.S\.)(?:[A-Z]\.){{2,4}}|HB|SB|AB|HF|SF|LB|LD|HJR|SJR|Pub\.\s?L\.|{_CITE_WORDS})\s?(?:\d[\w.()\u2013-]*"
+    # "Station 9", "Engine 5", "Senate File 2191" (capitalised: not "a station 9 miles away", "to file 12 suits")
+    rf"|(?P<cite>\b(?:H\.\s?R\.|S\.|H\.\s?B\.|S\.\s?B\.|(?!U\.S\.)(?:[A-Z]\.){{2,4}}|Station|Engine|Ladder|"
+    rf"Battalion|File|HB|SB|AB|HF|SF|LB|LD|HJR|SJR|Pub\.\s?L\.|{_CITE_WORDS})\s?(?:\d[\w.()\u2013-]*"
     r"(?:\s?[-\u2013]\s?\d[\w.()]*)?)(?:\s*(?:,|and|or|&)\s*\d[\w.()-]*)*)"
     r"|(?P<ident>\b[A-Za-z]++-\d[\w-]*|\b[A-Z][a-z]+\s\d{1,2}\.0\b(?![\d,]|\s*(?:%|percent|per\s?cent|points|"
     r"million|billion|trillion|times)))"  # "Risk Rating 2.0": a version
     r"|(?P<age>\b[A-Z][\w'\u2019-]++,\s\d{1,3},(?!\d)|"
     r"\b(?i:voters|adults|people|residents|children|Americans|respondents|those|men|women|patients|anyone|kids|"
-    r"students|drivers|workers|teens|seniors|aged?|ages)\s+(?:under|over|aged|older\s+than|younger\s+than|of)\s+"
+    r"students|drivers|workers|teens|seniors|aged?|ages|child|kid|kids)\s+(?:under|over|aged|older\s+than|younger\s+than|of)\s+"
     r"\d{1,2}\b(?!\s*(?:%|percent|million|[a-z]+s\b))"
     r"|\b(?:were|are|was|is|aged|age|ages)\s+(?:under|over)\s+\d{2}(?=\s*(?:[.,;!?]|$))"
     r"|\bsaid\s+[A-Z][\w'\u2019-]+(?:\s[A-Z][\w'\u2019-]+)?,\s\d{1,3}(?=[.!?])"
     r"|\b(?:were|are|was|is|aged|age|ages|adults|people|residents|students|workers|voters|those|anyone|Americans)"
     r"\s+\d{2}\s+(?:or|and)\s+(?:older|over|up|younger|under)\b"
+    # "whose son, 34, is held"
+    r"|\b(?:son|daughter|husband|wife|mother|father|brother|sister|grandson|granddaughter|grandmother|grandfather|"
+    r"partner|boyfriend|girlfriend|nephew|niece|cousin)\s*,\s\d{1,3},"
     # "I'm 67.", "she is 58,"
     r"|\b(?:I['\u2019]m|I\s+am|[Ss]he['\u2019]s|[Hh]e['\u2019]s|[Ss]he\s+is|[Hh]e\s+is)\s+\d{1,3}(?=[.,!?;\"\u201d]|\s+(?:now|today))"
     # "turned 18", "Brooks, now 20,", "ages 18 to 24"
@@ -530,7 +535,9 @@ _TRIGGER_WORDS = frozenset(
     "october nov november dec december stat stats initiative ordinance referendum question plank hf sf lb ld "
     "priority phase stage tier level category zone grade dialed called texted road "
     "hjr sjr dialing calling texting were are was is adults people residents students workers voters those anyone "
-    "americans turn turns turned turning now type channel newschannel "
+    "americans turn turns turned turning now type channel newschannel station engine ladder battalion file "
+    "son daughter husband wife mother father brother sister grandson granddaughter grandmother grandfather partner "
+    "boyfriend girlfriend nephew niece cousin child kid kids "
     "i'm i\u2019m am he's she's he\u2019s she\u2019s".split()
 )
 _TOKEN_TRIGGER_RE = re.compile(r"[@#/:\u00a7]|www\.|\.(?:com|org|gov|net|edu|news|io|us|co|info|tv)\b")
@@ -1190,7 +1197,8 @@ _DOC_RELCL_RE = re.compile(
     r"(?P<by>(?:the|its|their|his|her)\s+[\w'\u2019.\s&-]+?|(?-i:[A-Z])[\w'\u2019.\s&-]*?)\s+"
     r"(?:released|published|issued|compiled|provided|reported|posted|shared|made\s+public|filed|sent|gave|keeps|"
     r"conducted|commissioned|ran|publishes|releases|posts|maintains|collects|collected|tracks|tracked|submitted|"
-    r"submits|compiles|provides|issues|reports|approved|adopted|set)\b",
+    r"submits|compiles|provides|issues|reports|approved|adopted|set|presented|prepared|produced|delivered|"
+    r"drafted|wrote)\b",
     re.I,
 )
 _POSSESSIVE_RE = re.compile(r"^(?P<owner>.+?)['\u2019]s?\s+(?P<rest>[^'\u2019]+)$")
@@ -1792,6 +1800,7 @@ _ON_OWNERS_SITE_RE = re.compile(
 )
 
 
+_FIRST_PERSON_RELCL_RE = re.compile(r"\s+(?:I|[Ww]e)\s+(?:[a-z]+\s+){0,2}?[a-z]+ed\b.*$", re.S)
 _ADVERB_PARTICIPLE_RE = re.compile(r"\b[a-z]+ly[\s-]+(?:[a-z]+ed|seen|known|read|written)\s+")
 
 
@@ -1826,6 +1835,8 @@ def _body_in_sentence(ctx: _Ctx, pos: int, body: str) -> str | None:
     if body != "agency":
         return None
     for at, name in ctx.names():  # "in the custody of U.S. Immigration and Customs Enforcement, agency records show"
+        if not name[:1].isupper() or any(_WHEN_NAME_RE.fullmatch(w.rstrip(".")) for w in name.split()):
+            continue  # not "of Dec" from "As of Dec. 31"
         if start <= at < pos and not _looks_personal_name(name.split()) and not _looks_titled(name):
             # not "the Price Loss Coverage programs": a name that modifies a noun names no body
             end = ctx.text.find(name, at) + len(name)
@@ -1869,6 +1880,7 @@ def _doc_speaker(np: str, ctx: _Ctx, pos: int, subject: str | None) -> str:
         res = _clean_org(m.group("by"), ctx, pos)
         ctx.speakers.append((m.group("doc").lower(), res))
         return res
+    np = _FIRST_PERSON_RELCL_RE.sub("", np)  # "City payroll records I obtained through a records request"
     site = _ON_OWNERS_SITE_RE.search(np)
     if site:  # "penalty notices posted on the agency's website": the agency's
         owner = site.group("owner") or (subject.get() if isinstance(subject, _LazySubject) else subject)
@@ -2184,6 +2196,9 @@ def _speaker_from_np(np: str, ctx: _Ctx, pos: int, subject: str | None = None) -
     if po and (_looks_personal_name(po.group(1).split()) or _name_after_title(po.group(1).split())):
         np = po.group(1)
     cls = _classify(np)
+    by = _DOC_BY_RE.search(np) if cls != "doc" else None
+    if by and any(t.lower().strip(",.") in _DOC_NOUNS for t in np[: by.start()].split()[-2:]):
+        cls = "doc"  # "the annual Drug Overdose Fatality Report from the Office of Drug Control Policy": a document
     if cls == "person" and described_as_org:
         return _strip_article(np), "org"
     toks = np.split()
@@ -2857,6 +2872,10 @@ _AGED_NAME_RE = re.compile(
 )
 _LEAD_NAME_RE = re.compile(r"((?:[A-Z][\w.'\u2019-]+\s+){1,3}[A-Z][\w'\u2019-]+),\s")
 _ROLE_WORDS = _TITLE_WORDS | frozenset("author authors head president expert scholar fellow economist official".split())
+_PAREN_ATTRIBUTION_RE = re.compile(
+    r"(?:[Tt]he|[Ii]ts|[Tt]heir|[Aa]n?)\s+(?:[\w'\u2019-]+\s+){0,4}?(?:said|says|found|finds|reported|noted|"
+    r"estimated|showed|shows|concluded)"
+)
 _AS_LEAD_RE = re.compile(r"As\s+(?=(?:the\s+)?[A-Z])")
 _AS_SAID_TAIL_RE = re.compile(r"(?:\s+(?:in|on|last|this|earlier)\b[^,]{0,30})?,")
 _SUBORD_START_RE = re.compile(
@@ -3082,6 +3101,8 @@ def _sentence_anchors(text, ss, se, sent, quotes, mentions, ctx) -> list[_Anchor
             ps_clean = _strip_trailing(_LEAD_TRIM_RE.sub("", ps)).strip(" ,")
             if not ps_clean:
                 continue
+            if not run and _PAREN_ATTRIBUTION_RE.fullmatch(ps_clean):
+                break  # "The busiest 250 prescribers, the report found, wrote ...": that aside is the attribution
             as_lead = _AS_LEAD_RE.match(ps) if not run and a <= body_off + 1 else None
             if as_lead and _AS_SAID_TAIL_RE.match(sent, m.end()):
                 # "As the Atlanta Journal-Constitution reported in June, at least three other hospitals ...": the

@@ -1667,3 +1667,39 @@ def test_judges_after_blind17():
         "anonymous",
     )
     assert one(text, "30").speaker == "Maria Lopez"
+
+
+def test_attribution_shapes_blind18_revealed():
+    text = (
+        "U.S. Citizenship and Immigration Services runs the program. As of Dec. 31, about 310,000 applications were "
+        "pending, according to agency figures cited in the order."
+    )
+    assert one(text, "310,000").speaker == "U.S. Citizenship and Immigration Services"
+    text = "City payroll records I obtained through a public records request show a captain collected $187,400."
+    assert one(text, "$187,400").speaker == "City payroll records"
+    text = (
+        "Its elections office had filled about 62% of its slots, according to a staffing report the Northampton "
+        "County Division of Elections presented to County Council last week."
+    )
+    assert one(text, "62%").speaker == "Northampton County Division of Elections"
+    text = (
+        "A report released in June by the Kentucky Addiction Policy Institute found problems. The busiest 250 "
+        "prescribers, the report found, wrote more than half of the prescriptions. Deaths fell to 1,410, according "
+        "to the annual Drug Overdose Fatality Report from the Office of Drug Control Policy. The report found "
+        "fentanyl was involved in roughly seven of every 10 deaths."
+    )
+    assert one(text, "half").speaker == "Kentucky Addiction Policy Institute"
+    assert (one(text, "1,410").speaker, one(text, "1,410").attribution_kind) == (
+        "Office of Drug Control Policy",
+        "document",
+    )
+    assert one(text, "seven of every 10").speaker == "Office of Drug Control Policy"
+
+
+def test_not_mentions_after_blind18():
+    text = (
+        "Marisol Greene, whose son, 34, is held there, said 40 died. A captain at Station 9 collected $187,400. A "
+        "bill, Senate File 2191, cleared. It pays $600 for each child under 6. The crew came from a station 9 miles "
+        "away. They plan to file 12 lawsuits."
+    )
+    assert [x.surface for x in extract(text, published=PUB)] == ["40", "$187,400", "$600", "9", "12"]
