@@ -2220,6 +2220,8 @@ def _speaker_from_np(np: str, ctx: _Ctx, pos: int, subject: str | None = None) -
         if issuer:
             return issuer, "doc"
     if cls == "anon":
+        if ctx.last_anon and np.lower().startswith("the ") and ctx.last_anon.split()[-1] == toks[-1]:
+            return ctx.last_anon, "anon"  # "the aide said" after "A mayoral aide ... told me": the same aide
         return _strip_article(np), "anon"
     if cls == "outlet":
         sp = _strip_article(np)

@@ -1703,3 +1703,11 @@ def test_not_mentions_after_blind18():
         "away. They plan to file 12 lawsuits."
     )
     assert [x.surface for x in extract(text, published=PUB)] == ["40", "$187,400", "$600", "9", "12"]
+
+
+def test_the_same_unnamed_speaker_after_blind18():
+    text = (
+        "A mayoral aide, who asked not to be named because the budget isn't final, told me the class will have 80 "
+        "recruits. But it takes about 18 months before a new hire can work alone, the aide said."
+    )
+    assert (one(text, "18 months").speaker, one(text, "18 months").attribution_kind) == ("mayoral aide", "anonymous")
