@@ -380,7 +380,7 @@ _OUTLET_TAIL = frozenset(
 )
 
 
-_CALL_LETTERS_RE = re.compile(r"[KW][A-Z]{2,3}(?:-(?:TV|FM|AM))?")  # a US broadcaster: "KVFN", "WBEZ"
+_CALL_LETTERS_RE = re.compile(r"[KW][A-Z]{3}(?:-(?:TV|FM|AM))?")  # a US broadcaster: "KVFN", "WBEZ"; not "WHO", "KFF"
 
 
 def _is_outlet(s: str) -> bool:

@@ -1711,3 +1711,9 @@ def test_the_same_unnamed_speaker_after_blind18():
         "recruits. But it takes about 18 months before a new hire can work alone, the aide said."
     )
     assert (one(text, "18 months").speaker, one(text, "18 months").attribution_kind) == ("mayoral aide", "anonymous")
+
+
+def test_call_letters_are_outlets_but_three_letter_acronyms_are_not():
+    text = "Five districts have 38 positions, KVFN found. An analysis by KFF found that 19 percent meet the rule."
+    assert (one(text, "38").speaker, one(text, "38").attribution_kind) == ("KVFN", "reported")
+    assert (one(text, "19 percent").speaker, one(text, "19 percent").attribution_kind) == ("KFF", "document")
