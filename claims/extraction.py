@@ -2144,12 +2144,10 @@ def _speaker_from_np(np: str, ctx: _Ctx, pos: int, subject: str | None = None) -
         return body if body else (None, "none")
     titled = _THE_TITLE_RE.fullmatch(low)
     if titled:  # "The judge said" after "U.S. District Judge Maria Lopez ruled": the judge named before
-        title = titled.group(1)
+        stem = {"governor": "gov", "senator": "sen"}.get(titled.group(1), titled.group(1))  # "Gov.", "Sen."
         found = None
-        for tm in re.finditer(
-            rf"\b{title.capitalize()}\s+((?:[A-Z][\w'\u2019-]+\s+){{0,2}}[A-Z][\w'\u2019-]+)", ctx.text[:pos]
-        ):
-            if _looks_personal_name(tm.group(1).split()):
+        for tm in _TITLED_NAME_RE.finditer(ctx.text, 0, pos):
+            if tm.group().split()[0].lower().startswith(stem) and _looks_personal_name(tm.group(1).split()):
                 found = tm.group(1)
         if found:
             return _resolve_alias(ctx, found, pos), "person"
