@@ -2115,6 +2115,7 @@ def _person_earlier_in_sentence(ctx: _Ctx, pos: int) -> str | None:
     return max(found)[1] if found else None
 
 
+_PERSON_HEADS = _PERSON_NOUNS | _TITLE_WORDS
 _THE_TITLE_RE = re.compile(r"the\s+(judge|mayor|governor|sheriff|superintendent|commissioner|senator|chancellor)")
 
 
@@ -2182,7 +2183,7 @@ def _speaker_from_np(np: str, ctx: _Ctx, pos: int, subject: str | None = None) -
     # "Rio Bravo Constructors, the joint venture that won the award": the appositive says it is no person
     # but "Keisha Randall, a utility spokeswoman" is a person
     described_as_org = any(
-        _ORG_APPOSITIVE_RE.match(p) and p.split()[-1].lower() not in _PERSON_NOUNS | _TITLE_WORDS for p in parts[1:]
+        _ORG_APPOSITIVE_RE.match(p) and p.split()[-1].lower() not in _PERSON_HEADS for p in parts[1:]
     )
     if len(parts) > 1:
         np = _pick_part(parts)
@@ -2695,8 +2696,6 @@ def _canonical_speaker(sp: str, c: Candidate, ctx: _Ctx, named: list[tuple[int, 
     if not generic:
         return sp
     head, mod = generic.group("head"), generic.group("mod")
-    if mod in _GOVERNMENT_BODY_WORDS and head in _DOC_NOUNS:
-        return sp  # "agency data" with no body named in its sentence: which agency is meant is the editor's call
     if mod and mod not in _REFERRING_MODIFIERS:
         return sp  # "city payroll records", "county health department": described, not referred back to
     if head in _OUTLET_NOUNS:  # "The newspaper found" after "the Big Sky Dispatch reported"
